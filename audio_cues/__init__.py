@@ -1,0 +1,1 @@
+"""Bundled cue sounds (WAV), made by tools/make_cues.py."""

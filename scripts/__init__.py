@@ -1,0 +1,1 @@
+"""Bundled workout scripts (YAML), shipped inside the package."""

@@ -1,0 +1,47 @@
+"""The one error tree of voiceguide; the CLI maps each branch to an exit status.
+
+Exit statuses: 0 ok; 1 runtime failure (device, disk, missing tool or engine);
+2 bad script or bad usage; 130 interrupted by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from voiceguide.problems import Problem
+
+
+class VoiceguideError(Exception):
+    """Base of every error voiceguide raises on purpose."""
+
+    exit_code = 1
+
+
+class ScriptError(VoiceguideError):
+    """A script (or an override) has errors; carries every problem found, sorted."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.format() for p in problems))
+        self.problems = problems
+
+
+class UsageError(VoiceguideError):
+    """A command-line value is wrong (unknown bundled script, bad week, ...)."""
+
+    exit_code = 2
+
+
+class SpeechEngineError(VoiceguideError):
+    """The speech engine (pyttsx3 / eSpeak NG) is missing or failed; says what to install."""
+
+
+class FfmpegMissingError(VoiceguideError):
+    """ffmpeg is needed for this format and was not found; says what to install."""
+
+
+class AudioDeviceError(VoiceguideError):
+    """No audio output (device or sound server) could be opened, or it went away."""
+
+
+class OutputError(VoiceguideError):
+    """An output file could not be written (disk full, permission, ...)."""
