@@ -16,6 +16,9 @@ from voiceguide.problems import Problem
 EventKind = Literal["speech", "beep"]
 BeepSound = Literal["go", "tick", "countdown", "end", "finish"]
 BEEP_SOUNDS: tuple[str, ...] = ("go", "tick", "countdown", "end", "finish")
+BEEP_MS: dict[str, int] = {"go": 250, "tick": 60, "countdown": 150, "end": 400, "finish": 900}
+"""Length of each cue sound in ms: the compiler places beeps with these lengths and the
+renderer generates (or trims/pads bundled files to) exactly these lengths."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""Validate + compile a generated 1,000-block script with a warm speech cache.
+
+Target: under 1 s. The cache is warmed by a first run in this process's temp cache dir;
+the timed run uses a fresh engine object (empty memory, warm disk), as a new
+``voiceguide show`` would. Prints the figures for the closing note.
+
+    .venv/bin/python bench/compile_bench.py [--blocks 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from voiceguide.compile import compile_script
+from voiceguide.parse import load_script
+from voiceguide.speech import EngineSpeech
+
+BLOCK_TEMPLATES = (
+    "  - exercise: Squat {i}\n    sets: 1\n    reps: 2\n    tempo: 1-0-1\n    rest: 10s\n"
+    "    cues: {{start: Chest up.}}\n",
+    "  - hold: Plank {i}\n    sets: 1\n    time: 10s\n    rest: 5s\n",
+    "  - march: March {i}\n    sets: 1\n    reps: 2\n    step: 1s\n    rest: 5s\n",
+    "  - rest: 10s\n",
+    "  - say: Well done, keep going.\n",
+)
+
+
+def generated_script(blocks: int, names: int = 100) -> str:
+    """A long, valid script cycling through every block kind, with ``names`` distinct names."""
+    body = "".join(BLOCK_TEMPLATES[i % len(BLOCK_TEMPLATES)].format(i=i % names)
+                   for i in range(blocks))
+    return f"workout: Benchmark\ndefaults: {{countdown: 2}}\nblocks:\n{body}"
+
+
+def validate_and_compile(path: Path, cache: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    script, problems = load_script(path)
+    assert script is not None, [p.format() for p in problems]
+    timeline = compile_script(script, speech=EngineSpeech(cache_dir=cache))
+    return time.perf_counter() - start, len(timeline.events)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--blocks", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.yaml"
+        path.write_text(generated_script(args.blocks), encoding="utf-8")
+        cache = Path(tmp) / "cache"
+        cold, events = validate_and_compile(path, cache)
+        warm, _ = validate_and_compile(path, cache)
+    print(f"blocks: {args.blocks}, events: {events}")
+    print(f"cold cache (synthesizing every text): {cold:.2f} s")
+    print(f"warm cache validate+compile: {warm:.3f} s (target < 1 s: "
+          f"{'met' if warm < 1 else 'NOT met'}); warm/cold ratio {warm / cold:.3f}")
+
+
+if __name__ == "__main__":
+    main()

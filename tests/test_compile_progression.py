@@ -1,0 +1,57 @@
+"""Weeks: entries up to the played week apply in week order, the week's own say is spoken."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes import FakeSpeech
+from voiceguide.compile import compile_script
+from voiceguide.errors import ScriptError
+from voiceguide.model import Exercise, Hold, ProgressionEntry, Script, Spoken
+from voiceguide.problems import Loc
+from voiceguide.progression import apply_week
+
+SCRIPT = Script("p.yaml", "Glutes", (Exercise(name="Thrust", sets=3, reps=12),
+                                     Hold(name="Plank", time_ms=30_000)),
+                progression=(
+    ProgressionEntry(3, Spoken("Week three."), (("Thrust", (("reps", 12),
+                                                            ("weight", "10 kg"))),)),
+    ProgressionEntry(1, Spoken("Week one."), (("Thrust", (("sets", 2), ("reps", 8))),
+                                              ("Plank", (("time_ms", 20_000),)))),
+))
+
+
+def test_week_applies_entries_up_to_it_in_week_order() -> None:
+    week1 = apply_week(SCRIPT, 1).blocks
+    assert (week1[0].sets, week1[0].reps, week1[0].weight) == (2, 8, None)
+    week3 = apply_week(SCRIPT, 3).blocks
+    assert (week3[0].sets, week3[0].reps, week3[0].weight) == (2, 12, "10 kg")
+    assert week3[1].time_ms == 20_000
+    assert apply_week(SCRIPT, 9) == apply_week(SCRIPT, 3)
+    assert apply_week(SCRIPT, 0) == SCRIPT == apply_week(SCRIPT, None)
+
+
+def test_week_changes_the_timeline_and_speaks_that_weeks_say() -> None:
+    speech = FakeSpeech()
+    week1 = compile_script(SCRIPT, speech=speech, week=1)
+    week3 = compile_script(SCRIPT, speech=speech, week=3)
+    texts1 = [e.text for e in week1.events if e.kind == "speech"]
+    texts3 = [e.text for e in week3.events if e.kind == "speech"]
+    assert texts1[:2] == ["Glutes.", "Week one."]
+    assert "Set one of two. Thrust. Eight reps." in texts1
+    assert texts3[:2] == ["Glutes.", "Week three."]
+    assert "Set one of two. Thrust. Twelve reps. 10 kg." in texts3
+    assert week1.work_ms == 2 * 8 * 5000 + 20_000
+    assert week3.work_ms == 2 * 12 * 5000 + 20_000
+    assert (week1.week, week3.week) == (1, 3)
+    week2 = compile_script(SCRIPT, speech=speech, week=2)
+    assert "Week one." not in [e.text for e in week2.events]
+
+
+def test_changing_a_field_the_block_lacks_is_a_located_error() -> None:
+    script = Script("p.yaml", "G", (Hold(name="Plank"),), progression=(
+        ProgressionEntry(2, None, (("Plank", (("reps", 3),)),), Loc(7, 5)),))
+    with pytest.raises(ScriptError) as info:
+        compile_script(script, speech=FakeSpeech(), week=2)
+    assert info.value.problems[0].loc == Loc(7, 5)
+    assert "reps" in info.value.problems[0].message

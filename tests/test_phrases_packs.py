@@ -1,0 +1,56 @@
+"""Phrase packs and spoken words: complete packs, allowed placeholders, natural durations."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.phrases import PACK_LANGUAGES, PLACEHOLDERS, Phrasebook, fill, pack, placeholders_in
+from voiceguide.spoken import duration, number
+
+
+@pytest.mark.parametrize("language", PACK_LANGUAGES)
+def test_pack_has_every_phrase_with_allowed_placeholders_only(language: str) -> None:
+    templates = pack(language)
+    assert set(templates) == set(PLACEHOLDERS)
+    for name, template in templates.items():
+        assert set(placeholders_in(template)) <= set(PLACEHOLDERS[name]), (language, name)
+        assert template.strip()
+
+
+def test_every_script_language_has_a_pack() -> None:
+    from voiceguide.model import LANGUAGES
+    assert set(LANGUAGES) <= set(PACK_LANGUAGES)
+
+
+def test_fill_ignores_format_specs_and_capitalizes_sentence_starts() -> None:
+    assert fill("{time:>99999} left.", {"time": "ten seconds"}) == "Ten seconds left."
+    assert fill("Set {set}.  {name}!", {"set": "one", "name": "squat"}) == "Set one. Squat!"
+    assert fill("{missing}Go", {}) == "Go"
+
+
+def test_overrides_win_over_the_pack() -> None:
+    book = Phrasebook("en", (("rest", "Breathe for {time}."),))
+    assert book.say("rest", time="ten seconds") == "Breathe for ten seconds."
+    assert book.say("go") == "Go!"
+    assert book.uses("rest", "time") and not book.uses("go", "time")
+
+
+@pytest.mark.parametrize(("ms", "language", "words"), [
+    (1000, "en", "one second"), (10_000, "en", "ten seconds"), (90_000, "en",
+                                                                "one minute thirty"),
+    (120_000, "en", "two minutes"), (3_600_000, "en", "one hour"), (2400, "en", "two seconds"),
+    (400, "en", "one second"),
+    (60_000, "de", "eine Minute"), (90_000, "de", "eine Minute dreißig"),
+    (21_000, "es", "veintiún segundos"), (3_600_000, "es", "una hora"),
+    (90_000, "es", "un minuto y treinta"), (1000, "fr", "une seconde"),
+    (21_000, "fr", "vingt et une secondes"), (75_000, "fr", "une minute quinze"),
+])
+def test_durations_in_words(ms: int, language: str, words: str) -> None:
+    assert duration(ms, language) == words
+
+
+@pytest.mark.parametrize(("n", "language", "word"), [
+    (3, "en", "three"), (1, "de", "eins"), (1, "es", "uno"), (1, "fr", "un"),
+    (12, "de", "zwölf")])
+def test_numbers_in_words(n: int, language: str, word: str) -> None:
+    assert number(n, language) == word

@@ -1,0 +1,58 @@
+"""What a machine without pyttsx3 or libespeak-ng is told (engine loading simulated)."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from pathlib import Path
+
+import pytest
+
+from voiceguide import speech
+from voiceguide.errors import SpeechEngineError
+from voiceguide.model import VoiceSettings
+
+
+@pytest.fixture(autouse=True)
+def no_engine_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend this process has not loaded the engine (the real one is restored after)."""
+    monkeypatch.setattr(speech, "_ENGINE", None)
+    speech._resolve_voice.cache_clear()
+
+
+def test_missing_pyttsx3_says_pip_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real_import = builtins.__import__
+
+    def without_pyttsx3(name: str, *args: object, **kwargs: object) -> object:
+        if name == "pyttsx3" or name.startswith("pyttsx3."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_pyttsx3)
+    with pytest.raises(SpeechEngineError, match=r"`pip install pyttsx3`"):
+        speech.EngineSpeech(cache_dir=tmp_path).duration_ms("Go!", VoiceSettings())
+
+
+def test_missing_library_without_bundle_says_apt_get(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyttsx3.drivers._espeak", None)
+    monkeypatch.setitem(sys.modules, "espeakng_loader", None)
+    with pytest.raises(SpeechEngineError) as caught:
+        speech.EngineSpeech(cache_dir=tmp_path).clip("Go!", VoiceSettings())
+    message = str(caught.value)
+    assert "eSpeak NG library was not found" in message
+    assert "`apt-get install espeak-ng`" in message
+    assert "`pip install espeakng-loader`" in message
+    assert caught.value.exit_code == 1
+
+
+def test_engine_error_is_raised_only_when_speech_is_needed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyttsx3", None)
+    speech.EngineSpeech(cache_dir=tmp_path)
+    with pytest.raises(SpeechEngineError):
+        speech.engine_version()

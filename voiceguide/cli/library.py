@@ -1,0 +1,61 @@
+"""``voiceguide list`` and ``voiceguide schema``: what scripts exist and what they may hold."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import click
+
+from voiceguide.cli.options import run_errors
+from voiceguide.cli.show import clock
+from voiceguide.compile import compile_script
+from voiceguide.errors import ScriptError
+from voiceguide.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
+from voiceguide.pipeline import load_checked
+from voiceguide.speech import EngineSpeech
+
+
+def entry_line(entry: ScriptEntry, width: int, speech: EngineSpeech, note: str = "") -> str:
+    """``name  length  title``; a script that does not compile says so instead of a length."""
+    try:
+        script = load_checked(entry.path)
+        timeline = compile_script(script, speech=speech)
+    except ScriptError:
+        return f"  {entry.name:<{width}}  {'invalid':>9}  (voiceguide validate {entry.path})"
+    return f"  {entry.name:<{width}}  {clock(timeline.total_ms):>9}  {script.workout}{note}"
+
+
+@click.command(name="list")
+def list_scripts() -> None:
+    """List the bundled workouts and your own, with titles and lengths.
+
+    Play one by name: `voiceguide play hip-thrust`. Your scripts live in the folder
+    shown in the heading; one named like a bundled script is used instead of it.
+    """
+    with run_errors():
+        speech = EngineSpeech()
+        bundled, mine = bundled_scripts(), user_scripts()
+        width = max((len(e.name) for e in bundled + mine), default=0)
+        overridden = {e.name for e in mine}
+        click.echo("bundled:")
+        for entry in bundled:
+            note = "  [replaced by your script]" if entry.name in overridden else ""
+            click.echo(entry_line(entry, width, speech, note))
+        if mine:
+            click.echo(f"yours ({user_dir()}):")
+            bundled_names = {e.name for e in bundled}
+            for entry in mine:
+                note = "  [replaces the bundled one]" if entry.name in bundled_names else ""
+                click.echo(entry_line(entry, width, speech, note))
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the script format, for editor autocompletion.
+
+    \b
+    Example (VS Code / yaml-language-server), first line of a script:
+      # yaml-language-server: $schema=./voiceguide.schema.json
+    and:  voiceguide schema > voiceguide.schema.json
+    """
+    click.echo(resources.files("voiceguide").joinpath("schema.json").read_text("utf-8"), nl=False)

@@ -1,0 +1,72 @@
+"""``voiceguide show``: the compiled timeline as a readable table or as JSON."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from voiceguide.cli.options import echo_problems, run_errors, script_options
+from voiceguide.pipeline import build_timeline
+from voiceguide.speech import EngineSpeech
+from voiceguide.timeline import Event, Timeline
+
+
+def clock(ms: int) -> str:
+    """``H:MM:SS.s`` or ``M:SS.s`` for a time in milliseconds."""
+    minutes, ms_left = divmod(ms, 60_000)
+    hours, minutes = divmod(minutes, 60)
+    seconds = f"{ms_left / 1000:04.1f}"
+    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+
+
+def event_place(event: Event) -> str:
+    parts = [f"set {event.set}" if event.set is not None else "",
+             f"rep {event.rep}" if event.rep is not None else ""]
+    return " ".join(p for p in parts if p)
+
+
+def table_lines(timeline: Timeline) -> list[str]:
+    """One line per spoken cue and cue sound; tempo ticks are left out (see --json)."""
+    titles = {c.block: c.title for c in timeline.chapters}
+    rows = [("TIME", "BLOCK", "SET/REP", "SAID")]
+    for event in timeline.events:
+        if event.sound == "tick":
+            continue
+        said = event.text if event.kind == "speech" else f"[{event.sound} beep]"
+        rows.append((clock(event.at_ms), titles.get(event.block, ""), event_place(event), said))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return [
+        f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
+        for row in rows
+    ]
+
+
+def totals_line(timeline: Timeline) -> str:
+    return (f"session {clock(timeline.total_ms)}, work {clock(timeline.work_ms)}, "
+            f"rest {clock(timeline.rest_ms)}, {len(timeline.events)} events")
+
+
+@click.command()
+@script_options
+@click.option("--json", "as_json", is_flag=True, help="Print the full timeline as JSON.")
+def show(script: str, week: int | None, as_json: bool) -> None:
+    """Show when each cue is spoken, with the session's totals.
+
+    SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
+
+    \b
+    Examples:
+      voiceguide show hip-thrust
+      voiceguide show hip-thrust --week 3 --json > week3.json
+    """
+    with run_errors():
+        timeline = build_timeline(script, week=week, speech=EngineSpeech())
+    echo_problems(timeline.warnings)
+    if as_json:
+        click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(timeline.title + (f" (week {timeline.week})" if timeline.week else ""))
+    for line in table_lines(timeline):
+        click.echo(line)
+    click.echo(totals_line(timeline))

@@ -1,0 +1,45 @@
+"""The stages chained for the commands: script reference -> parsed, checked, compiled timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voiceguide.compile import compile_script
+from voiceguide.errors import ScriptError
+from voiceguide.library import resolve_script
+from voiceguide.model import Script
+from voiceguide.parse import load_script
+from voiceguide.problems import Problem, has_errors, sorted_problems
+from voiceguide.speech_api import SpeechLengths
+from voiceguide.timeline import Timeline
+
+__all__ = ["build_timeline", "check_script", "load_checked", "resolve_script"]
+
+
+def load_checked(path: Path) -> Script:
+    """Parse a script file, raising ScriptError with every problem if any is an error."""
+    script, problems = load_script(path)
+    if script is None or has_errors(problems):
+        raise ScriptError(sorted_problems(problems))
+    return script
+
+
+def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) -> list[Problem]:
+    """Every problem of a script, parse errors and compile warnings alike, sorted.
+
+    Compiling needs real speech lengths: a cue that does not fit is only known then.
+    """
+    script, problems = load_script(path)
+    if script is None or has_errors(problems):
+        return sorted_problems(problems)
+    try:
+        timeline = compile_script(script, speech=speech, week=week)
+    except ScriptError as exc:
+        return sorted_problems(problems + exc.problems)
+    return sorted_problems(problems + list(timeline.warnings))
+
+
+def build_timeline(ref: str, *, week: int | None, speech: SpeechLengths) -> Timeline:
+    """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid."""
+    script = load_checked(resolve_script(ref))
+    return compile_script(script, speech=speech, week=week)
