@@ -28,7 +28,9 @@ def test_week_applies_entries_up_to_it_in_week_order() -> None:
     assert (week3[0].sets, week3[0].reps, week3[0].weight) == (2, 12, "10 kg")
     assert week3[1].time_ms == 20_000
     assert apply_week(SCRIPT, 9) == apply_week(SCRIPT, 3)
-    assert apply_week(SCRIPT, 0) == SCRIPT == apply_week(SCRIPT, None)
+    assert apply_week(SCRIPT, 0).blocks == SCRIPT.blocks
+    assert apply_week(SCRIPT, None) == SCRIPT
+    assert apply_week(apply_week(SCRIPT, 3), 3) == apply_week(SCRIPT, 3)
 
 
 def test_week_changes_the_timeline_and_speaks_that_weeks_say() -> None:

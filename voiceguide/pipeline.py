@@ -8,12 +8,16 @@ from voiceguide.compile import compile_script
 from voiceguide.errors import ScriptError
 from voiceguide.library import resolve_script
 from voiceguide.model import Script
+from voiceguide.overrides import Overrides
 from voiceguide.parse import load_script
 from voiceguide.problems import Problem, has_errors, sorted_problems
+from voiceguide.progression import apply_week
 from voiceguide.speech_api import SpeechLengths
 from voiceguide.timeline import Timeline
 
 __all__ = ["build_timeline", "check_script", "load_checked", "resolve_script"]
+
+NO_OVERRIDES = Overrides()
 
 
 def load_checked(path: Path) -> Script:
@@ -39,7 +43,12 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     return sorted_problems(problems + list(timeline.warnings))
 
 
-def build_timeline(ref: str, *, week: int | None, speech: SpeechLengths) -> Timeline:
-    """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid."""
+def build_timeline(ref: str, *, week: int | None, speech: SpeechLengths,
+                   overrides: Overrides = NO_OVERRIDES) -> Timeline:
+    """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid.
+
+    Precedence: the script, then its week's progression, then the command line.
+    """
     script = load_checked(resolve_script(ref))
-    return compile_script(script, speech=speech, week=week)
+    played = overrides.apply(apply_week(script, week))
+    return compile_script(played, speech=speech, week=week)

@@ -18,7 +18,11 @@ def _entries(script: Script, week: int) -> list[ProgressionEntry]:
 
 
 def apply_week(script: Script, week: int | None) -> Script:
-    """The script with week ``week``'s changes applied; None (no week) means as written."""
+    """The script with week ``week``'s changes applied; None (no week) means as written.
+
+    The changes are consumed (entries keep only their ``say``), so applying the week
+    again changes nothing and command-line overrides made after it stay in force.
+    """
     if week is None or not script.progression:
         return script
     changes: dict[str, dict[str, object]] = {}
@@ -27,8 +31,10 @@ def apply_week(script: Script, week: int | None) -> Script:
         for name, fields in entry.changes:
             changes.setdefault(name, {}).update(fields)
             origin[name] = entry
-    return dataclasses.replace(script, blocks=tuple(
-        _changed(script.path, block, changes, origin) for block in script.blocks))
+    return dataclasses.replace(
+        script,
+        blocks=tuple(_changed(script.path, block, changes, origin) for block in script.blocks),
+        progression=tuple(dataclasses.replace(e, changes=()) for e in script.progression))
 
 
 def _changed(path: str, block: Block, changes: dict[str, dict[str, object]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ from typing import TypeVar
 import click
 
 from voiceguide.errors import ScriptError, VoiceguideError
+from voiceguide.model import LANGUAGES
+from voiceguide.overrides import Override, Overrides
 from voiceguide.problems import Problem
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -24,6 +27,50 @@ def script_options(func: F) -> F:
         help="Apply the script's progression up to week N.",
     )(func)
     return click.argument("script", metavar="SCRIPT")(func)  # type: ignore[return-value]
+
+
+_FIELD_OPTIONS = (
+    ("sets", click.IntRange(1, 20), "Sets of every exercise, hold and march."),
+    ("reps", click.IntRange(1, 100), "Reps of every exercise and march (per side)."),
+    ("rest", str, "Rest between sets of every block, e.g. 90s or 1m30s."),
+    ("tempo", str, "Tempo of every exercise, e.g. 2-1-2."),
+)
+
+
+def override_options(func: Callable[..., object]) -> Callable[..., object]:
+    """Add the command-line overrides; the command receives them as ``overrides``.
+
+    Precedence: the script, then its week (``--week``), then these options.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        fields = [Override(f"--{key}", key, str(kwargs.pop(key)))
+                  for key, _, _ in _FIELD_OPTIONS if kwargs.get(key) is not None]
+        for key, _, _ in _FIELD_OPTIONS:
+            kwargs.pop(key, None)
+        with run_errors():
+            fields += [Override.from_set(text) for text in kwargs.pop("set_fields")]
+        kwargs["overrides"] = Overrides(
+            fields=tuple(fields), voice=kwargs.pop("voice"), rate=kwargs.pop("rate"),
+            language=kwargs.pop("language"))
+        return func(*args, **kwargs)
+
+    options = [
+        *(click.option(f"--{key}", type=kind, default=None, help=text)
+          for key, kind, text in _FIELD_OPTIONS),
+        click.option("--set", "set_fields", multiple=True, metavar="BLOCK.KEY=VALUE",
+                     help='Change one field of one block, e.g. "Hip thrust.reps=10". '
+                          "Repeatable."),
+        click.option("--voice", default=None, help="Engine voice id or name (see `voices`)."),
+        click.option("--rate", type=click.IntRange(80, 400), default=None,
+                     help="Speech rate in words per minute (80-400)."),
+        click.option("--language", type=click.Choice(LANGUAGES), default=None,
+                     help="Language of phrases, numbers and voice."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 def echo_problems(problems: Sequence[Problem]) -> None:

@@ -6,7 +6,8 @@ import json
 
 import click
 
-from voiceguide.cli.options import echo_problems, run_errors, script_options
+from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
+from voiceguide.overrides import Overrides
 from voiceguide.pipeline import build_timeline
 from voiceguide.speech import EngineSpeech
 from voiceguide.timeline import Event, Timeline
@@ -26,9 +27,17 @@ def event_place(event: Event) -> str:
     return " ".join(p for p in parts if p)
 
 
+BLOCK_WIDTH = 28
+"""Longest block title shown in the table; longer ones are cut with an ellipsis."""
+
+
+def short(title: str) -> str:
+    return title if len(title) <= BLOCK_WIDTH else title[:BLOCK_WIDTH - 1] + "…"
+
+
 def table_lines(timeline: Timeline) -> list[str]:
     """One line per spoken cue and cue sound; tempo ticks are left out (see --json)."""
-    titles = {c.block: c.title for c in timeline.chapters}
+    titles = {c.block: short(c.title) for c in timeline.chapters}
     rows = [("TIME", "BLOCK", "SET/REP", "SAID")]
     for event in timeline.events:
         if event.sound == "tick":
@@ -49,8 +58,9 @@ def totals_line(timeline: Timeline) -> str:
 
 @click.command()
 @script_options
+@override_options
 @click.option("--json", "as_json", is_flag=True, help="Print the full timeline as JSON.")
-def show(script: str, week: int | None, as_json: bool) -> None:
+def show(script: str, week: int | None, overrides: Overrides, as_json: bool) -> None:
     """Show when each cue is spoken, with the session's totals.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -59,9 +69,11 @@ def show(script: str, week: int | None, as_json: bool) -> None:
     Examples:
       voiceguide show hip-thrust
       voiceguide show hip-thrust --week 3 --json > week3.json
+      voiceguide show hip-thrust --rest 60s --set "Hip thrust.reps=10"
     """
     with run_errors():
-        timeline = build_timeline(script, week=week, speech=EngineSpeech())
+        timeline = build_timeline(script, week=week, speech=EngineSpeech(),
+                                  overrides=overrides)
     echo_problems(timeline.warnings)
     if as_json:
         click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
