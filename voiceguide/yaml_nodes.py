@@ -1,0 +1,255 @@
+"""Safe YAML loading into a small tree of located nodes.
+
+The parser needs each value's position for its messages and must never build objects
+from tags, so the text is only *composed* (PyYAML's SafeLoader, no construction) and
+then copied into plain ``Scalar``/``Seq``/``Map`` nodes with 1-based positions. Before the
+copy, the expanded size is counted over the shared alias graph (each distinct node once),
+so a "billion laughs" document is refused without being expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from voiceguide.problems import Loc, Problem
+
+MAX_BYTES = 1 << 20
+"""Largest script accepted, in bytes of UTF-8 (1 MiB)."""
+
+MAX_NODES = 100_000
+"""Most values a document may expand to, counting every alias use again."""
+
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted (a script needs about eight)."""
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_STD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONSTRUCTOR = SafeConstructor()
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses deep nesting while composing, before PyYAML's recursion
+    (and its quadratic scanning of nested flow collections) gets costly."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A plain value: ``value`` as YAML reads it (text, int, float, bool, None) and
+    ``text`` exactly as written (so ``5.50`` or ``1:30`` can be kept as spoken text)."""
+
+    value: str | int | float | bool | None
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Node, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Map:
+    """A mapping with its keys in file order; duplicate keys were already reported.
+    ``flow`` marks ``{a: 1, b: 2}`` style, where a comma in unquoted text starts a new key."""
+
+    items: tuple[tuple[Scalar, Node], ...]
+    loc: Loc
+    flow: bool = False
+
+    def get(self, key: str) -> Node | None:
+        return next((v for k, v in self.items if k.value == key), None)
+
+    def key_node(self, key: str) -> Scalar | None:
+        return next((k for k, _ in self.items if k.value == key), None)
+
+
+@dataclass(frozen=True)
+class Broken:
+    """Stands in for a value whose problem was already reported (e.g. a refused tag),
+    so later checks stay quiet about it instead of repeating the error."""
+
+    loc: Loc
+
+
+Node = Scalar | Seq | Map | Broken
+
+
+@dataclass
+class _Walk:
+    """Copies a composed PyYAML graph into located nodes, collecting problems."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    open: set[int] = field(default_factory=set)
+    """Containers being copied: meeting one again means an alias cycle."""
+
+    def error(self, loc: Loc, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.path, loc, "error", message, hint))
+
+    def node(self, node: yaml.Node) -> Node:
+        loc = mark_loc(node.start_mark)
+        if id(node) in self.open:
+            self.error(loc, "an alias refers to a value that contains it (endless nesting)")
+            return Broken(loc)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, loc)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, SequenceNode) and node.tag == f"{_STD}seq":
+                return Seq(tuple(self.node(item) for item in node.value), loc)
+            if isinstance(node, MappingNode) and node.tag == f"{_STD}map":
+                return self.mapping(node, loc)
+            return self.refuse_tag(node, loc)
+        finally:
+            self.open.discard(id(node))
+
+    def refuse_tag(self, node: yaml.Node, loc: Loc) -> Broken:
+        shown = node.tag.replace(_STD, "!!")
+        self.error(loc, f"tag {shown} is not allowed: scripts hold plain values only",
+                   "remove the tag")
+        return Broken(loc)
+
+    def scalar(self, node: ScalarNode, loc: Loc) -> Node:
+        if node.tag not in _SCALAR_TAGS:
+            return self.refuse_tag(node, loc)
+        if node.tag in (f"{_STD}str", f"{_STD}timestamp"):
+            return Scalar(node.value, node.value, loc)
+        try:
+            value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+            self.error(loc, f"{node.value!r} is not a valid {node.tag.replace(_STD, '')}")
+            return Broken(loc)
+        return Scalar(value, node.value, loc)
+
+    def mapping(self, node: MappingNode, loc: Loc) -> Map:
+        items: dict[object, tuple[Scalar, Node]] = {}
+        merged: list[tuple[Scalar, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_STD}merge":
+                merged.extend(self.merge(value_node))
+                continue
+            key = self.node(key_node)
+            value = self.node(value_node)
+            if isinstance(key, Broken):
+                continue
+            if not isinstance(key, Scalar):
+                self.error(key.loc, "a key must be a plain value, not a list or mapping")
+                continue
+            if _hashable(key.value) in items:
+                first = items[_hashable(key.value)][0].loc
+                self.error(key.loc, f"duplicate key {key.text!r} (first at line {first.line})")
+                continue
+            items[_hashable(key.value)] = (key, value)
+        for key, value in merged:
+            items.setdefault(_hashable(key.value), (key, value))
+        return Map(tuple(items.values()), loc, bool(node.flow_style))
+
+    def merge(self, node: yaml.Node) -> list[tuple[Scalar, Node]]:
+        """Items of ``<<: *anchor`` (or a list of anchors; earlier ones win)."""
+        sources = self.node(node)
+        maps = sources.items if isinstance(sources, Seq) else (sources,)
+        items: list[tuple[Scalar, Node]] = []
+        for source in maps:
+            if isinstance(source, Map):
+                items.extend(source.items)
+            elif not isinstance(source, Broken):
+                self.error(source.loc, "<< merges mappings only")
+        return items
+
+
+def _hashable(value: object) -> object:
+    """A dict key that keeps 1, 1.0 and true apart, as YAML does."""
+    return (type(value).__name__, value)
+
+
+def expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded, counted on the
+    composed graph where an alias is the anchored node itself (each node visited once)."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if isinstance(node, ScalarNode) or id(node) in open_nodes:
+            return 1
+        open_nodes.add(id(node))
+        children = (node.value if isinstance(node, SequenceNode)
+                    else [part for pair in node.value for part in pair])
+        sizes[id(node)] = 1 + sum(size(child) for child in children)
+        open_nodes.discard(id(node))
+        return sizes[id(node)]
+
+    return size(root)
+
+
+def mark_loc(mark: yaml.Mark | None) -> Loc:
+    """PyYAML marks are 0-based; problems are 1-based."""
+    return Loc(mark.line + 1, mark.column + 1) if mark else Loc()
+
+
+def _index_loc(text: str, index: int) -> Loc:
+    before = text[:index]
+    return Loc(before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
+
+
+def _syntax_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return Problem(path, _index_loc(text, exc.position), "error",
+                       f"character {chr(exc.character)!r} is not allowed in YAML",
+                       "remove control characters from the file")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(path, Loc(), "error", f"invalid YAML: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context and exc.context.startswith("expected a single document"):
+        return Problem(path, mark_loc(mark), "error",
+                       "a script holds one YAML document; found a second one",
+                       "remove the '---' line or split the file")
+    hint = None
+    if exc.context:
+        where = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
+        hint = f"{exc.context}{where}"
+    return Problem(path, mark_loc(mark), "error", f"invalid YAML: {exc.problem}", hint)
+
+
+def load_nodes(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+    """Compose ``text`` safely and copy it to located nodes; None when it can't be read.
+
+    Problems cover syntax errors, a second document, refused tags, duplicate keys and
+    documents too large (more than 1 MiB, or expanding past ``MAX_NODES`` values).
+    """
+    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        return None, [Problem(path, Loc(), "error", "the script is larger than 1 MiB")]
+    try:
+        composed = _Loader(text).get_single_node()
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(path, text, exc)]
+    if composed is None:
+        return None, [Problem(path, Loc(), "error", "the script is empty",
+                              "start with 'workout: <title>' and a list of 'blocks:'")]
+    if expanded_size(composed) > MAX_NODES:
+        return None, [Problem(path, Loc(), "error",
+                              f"the document expands to more than {MAX_NODES:,} values "
+                              "(counting every use of an alias); refusing to expand it",
+                              "use fewer nested anchors and aliases")]
+    walk = _Walk(path)
+    root = walk.node(composed)
+    return root, walk.problems
