@@ -7,6 +7,7 @@ The speech engine reads digits unevenly across languages ("90s" may come out as
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from num2words import num2words
@@ -45,8 +46,13 @@ _UNITS: dict[str, _Units] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def number(n: int, language: str) -> str:
-    """A cardinal number as words, the form used for counting ("three", "drei", "tres")."""
+    """A cardinal number as words, the form used for counting ("three", "drei", "tres").
+
+    Cached: a session says the same few numbers thousands of times, and num2words is
+    the compiler's slowest step without it.
+    """
     return str(num2words(n, lang=language))
 
 
