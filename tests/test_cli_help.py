@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from voiceguide.cli import main
 
-COMMANDS = sorted(main.commands)
+COMMANDS = main.list_commands(click.Context(main))
 
 
 def test_main_help_lists_every_command() -> None:
@@ -23,7 +23,7 @@ def test_main_help_lists_every_command() -> None:
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_has_help(name: str) -> None:
-    command = main.commands[name]
+    command = main.get_command(click.Context(main), name)
     assert isinstance(command, click.Command)
     assert command.help and len(command.help.split("\n")[0]) > 15
     result = CliRunner().invoke(main, [name, "--help"])

@@ -8,7 +8,7 @@ result. It is removed on any exception, Ctrl-C included.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,18 +18,15 @@ from voiceguide.errors import OutputError
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temp path to write; on success it replaces ``target`` in one rename."""
+    """Yield a temp path to write; on success it replaces ``target`` in one rename.
+
+    The temp name is chosen before the file is created inside the ``try``, so a Ctrl-C
+    at any moment, even while the file is being created, leaves nothing behind.
+    """
     target = Path(target)
+    temp = target.parent / f".{target.name}.part-{secrets.token_hex(6)}"
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.part-", dir=target.parent or ".")
-    except OSError as exc:
-        raise OutputError(f"cannot write in {target.parent}: {exc.strerror}") from exc
-    os.close(fd)
-    temp = Path(name)
-    umask = os.umask(0)
-    os.umask(umask)
-    temp.chmod(0o666 & ~umask)
-    try:
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         yield temp
         os.replace(temp, target)
     except OSError as exc:

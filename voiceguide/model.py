@@ -8,7 +8,7 @@ source file so later stages (compile warnings, overrides) can report where a pro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from voiceguide.problems import Loc
 
@@ -156,8 +156,8 @@ class Say:
         return "Say"
 
 
-Block = Union[Warmup, Exercise, Hold, March, Rest, Say]
-SetBlock = Union[Exercise, Hold, March]
+Block = Warmup | Exercise | Hold | March | Rest | Say
+SetBlock = Exercise | Hold | March
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from voiceguide import history
 from voiceguide.compile import compile_script
 from voiceguide.errors import ScriptError
 from voiceguide.library import resolve_script
@@ -18,6 +20,9 @@ from voiceguide.timeline import Timeline
 __all__ = ["build_timeline", "check_script", "load_checked", "resolve_script"]
 
 NO_OVERRIDES = Overrides()
+NEXT_WEEK = "next"
+Week = int | Literal["next"] | None
+"""A week as the command line gives it: a number, ``next``, or None (as written)."""
 
 
 def load_checked(path: Path) -> Script:
@@ -43,12 +48,25 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     return sorted_problems(problems + list(timeline.warnings))
 
 
-def build_timeline(ref: str, *, week: int | None, speech: SpeechLengths,
+def played_week(path: Path, script: Script, week: Week) -> int | None:
+    """``next`` is the week after the last completed one in the history (the last
+    week once the program is done; None for a script without progression)."""
+    if week != NEXT_WEEK:
+        return week  # type: ignore[return-value]
+    if not script.progression:
+        return None
+    last = max(entry.week for entry in script.progression)
+    return history.next_week(str(path.resolve()), last)
+
+
+def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
                    overrides: Overrides = NO_OVERRIDES) -> Timeline:
     """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid.
 
     Precedence: the script, then its week's progression, then the command line.
     """
-    script = load_checked(resolve_script(ref))
+    path = resolve_script(ref)
+    script = load_checked(path)
+    week = played_week(path, script, week)
     played = overrides.apply(apply_week(script, week))
     return compile_script(played, speech=speech, week=week)

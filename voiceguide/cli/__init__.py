@@ -1,37 +1,61 @@
-"""The voiceguide command line: each command parses options and calls the stages."""
+"""The voiceguide command line: each command parses options and calls the stages.
+
+Commands are imported when they are run, not at start-up, so ``voiceguide play`` does
+not pay for the modules of ``export`` or ``edit`` before the first sound.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 import click
 
 from voiceguide import __version__
-from voiceguide.cli.authoring import edit, new
-from voiceguide.cli.doctor import doctor
-from voiceguide.cli.export import export
-from voiceguide.cli.library import list_scripts, schema
-from voiceguide.cli.play import play
-from voiceguide.cli.show import show
-from voiceguide.cli.validate import validate
-from voiceguide.cli.voices import say, voices
+
+COMMANDS: dict[str, str] = {
+    "play": "voiceguide.cli.play:play",
+    "export": "voiceguide.cli.export:export",
+    "show": "voiceguide.cli.show:show",
+    "validate": "voiceguide.cli.validate:validate",
+    "list": "voiceguide.cli.library:list_scripts",
+    "new": "voiceguide.cli.authoring:new",
+    "edit": "voiceguide.cli.authoring:edit",
+    "history": "voiceguide.cli.history:history",
+    "voices": "voiceguide.cli.voices:voices",
+    "say": "voiceguide.cli.voices:say",
+    "schema": "voiceguide.cli.library:schema",
+    "doctor": "voiceguide.cli.doctor:doctor",
+}
+"""Command name -> ``module:attribute`` of its click command."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voiceguide")
 def main() -> None:
     """Hands-free, voice-guided workouts from YAML scripts.
 
     \b
+    Start here:
+      voiceguide list                 the bundled workouts
+      voiceguide play hip-thrust      play one, hands-free
+      voiceguide export hip-thrust -o hip-thrust.mp3
+      voiceguide new my-workout       write your own
+
+    \b
     Exit status: 0 ok, 1 runtime failure (audio device, disk, missing tool),
     2 bad script or usage, 130 interrupted.
     """
-
-
-main.add_command(validate)
-main.add_command(show)
-main.add_command(list_scripts)
-main.add_command(schema)
-main.add_command(new)
-main.add_command(edit)
-main.add_command(play)
-main.add_command(export)
-main.add_command(voices)
-main.add_command(say)
-main.add_command(doctor)

@@ -13,18 +13,38 @@ import click
 from voiceguide.errors import ScriptError, VoiceguideError
 from voiceguide.model import LANGUAGES
 from voiceguide.overrides import Override, Overrides
+from voiceguide.pipeline import NEXT_WEEK
 from voiceguide.problems import Problem
 
 F = TypeVar("F", bound=Callable[..., object])
 
 
+class WeekType(click.ParamType):
+    """A week number (1 or more) or ``next``: the week after the last one completed."""
+
+    name = "N|next"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | str:
+        if value == NEXT_WEEK or isinstance(value, int):
+            return value  # type: ignore[return-value]
+        try:
+            week = int(str(value))
+        except ValueError:
+            week = 0
+        if week < 1:
+            self.fail(f"{value!r} is not a week number (1 or more) or 'next'", param, ctx)
+        return week
+
+
 def script_options(func: F) -> F:
-    """Add the SCRIPT argument (a path or a bundled script's name) and ``--week N``."""
+    """Add the SCRIPT argument (a path or a script's name) and ``--week N|next``."""
     func = click.option(
         "--week",
-        type=click.IntRange(min=1),
+        type=WeekType(),
         default=None,
-        help="Apply the script's progression up to week N.",
+        help="Play the script as in week N of its progression; 'next': the week after "
+             "the last one you completed (see `voiceguide history`).",
     )(func)
     return click.argument("script", metavar="SCRIPT")(func)  # type: ignore[return-value]
 

@@ -7,6 +7,7 @@ import json
 import click
 
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
+from voiceguide.cli.table import aligned
 from voiceguide.overrides import Overrides
 from voiceguide.pipeline import build_timeline
 from voiceguide.speech import EngineSpeech
@@ -44,11 +45,7 @@ def table_lines(timeline: Timeline) -> list[str]:
             continue
         said = event.text if event.kind == "speech" else f"[{event.sound} beep]"
         rows.append((clock(event.at_ms), titles.get(event.block, ""), event_place(event), said))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return [
-        f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip()
-        for row in rows
-    ]
+    return aligned(rows, right=frozenset({0}))
 
 
 def totals_line(timeline: Timeline) -> str:

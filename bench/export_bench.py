@@ -1,0 +1,125 @@
+"""Export benchmark: speed against ffmpeg alone, memory of a long export, warm cache.
+
+    .venv/bin/python bench/export_bench.py [--minutes 45] [--long-minutes 120]
+
+Generates a session of about ``--minutes`` (45 min is about 600 cues) and prints, from
+this one run:
+
+(a) MP3 export wall time (warm speech cache) / ffmpeg alone encoding a WAV of the same
+    length with the same settings -- target <= 1.2;
+(b) peak RSS of an MP3 export of a ``--long-minutes`` session (voiceguide's process;
+    ffmpeg's own is printed beside it) -- target < 200 MB;
+(c) second export of the same script (warm speech cache) / first (cold cache), for MP3
+    and for WAV -- target <= 0.1.
+
+Every export runs the real CLI in a fresh process with its own speech cache folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from voiceguide.encode import CODEC_ARGS, find_ffmpeg
+
+EXERCISES = ("Hip thrust", "Glute bridge", "Split squat", "Step-up", "Good morning",
+             "Side plank", "Clamshell", "Donkey kick", "Fire hydrant", "Frog pump")
+MEASURE_RSS = (
+    "import resource, sys\n"
+    "from voiceguide.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit as exit:\n"
+    "    code = exit.code\n"
+    "self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(f'RSS {self} {children}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def session_yaml(minutes: int) -> str:
+    """A workout of roughly ``minutes``: exercises (with tempo ticks) and holds, alternating.
+
+    One exercise block (3 sets of 10 reps at 2-1-2, 60 s rests) lasts about 5.5 minutes.
+    """
+    lines = ["format: 1", f"workout: Benchmark {minutes} minutes", "blocks:"]
+    elapsed_s, i = 0, 0
+    while elapsed_s < minutes * 60:
+        name = f"{EXERCISES[i % len(EXERCISES)]} {i // len(EXERCISES) + 1}"
+        if i % 2 == 0:
+            lines += [f"  - exercise: {name}", "    sets: 3", "    reps: 10",
+                      "    tempo: 2-1-2", "    rest: 60s",
+                      "    cues: {start: Drive through your heels., halfway: Halfway there.}"]
+            elapsed_s += 3 * 60 + 2 * 60 + 3 * 15
+        else:
+            lines += [f"  - hold: {name}", "    sets: 2", "    time: 45s", "    rest: 45s",
+                      "    cues: {every: {interval: 15s, say: Keep breathing.}}"]
+            elapsed_s += 2 * 45 + 45 + 2 * 15
+        i += 1
+    return "\n".join(lines) + "\n"
+
+
+def export(script: Path, out: Path, cache: Path, *, measure_rss: bool = False) -> tuple[float, str]:
+    """Run ``voiceguide export``; wall time in s and its stderr."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    args = ["export", str(script), "-o", str(out)]
+    command = ([sys.executable, "-c", MEASURE_RSS, *args] if measure_rss
+               else [sys.executable, "-m", "voiceguide", *args])
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"export failed:\n{result.stderr}")
+    return elapsed, result.stderr
+
+
+def ffmpeg_alone(wav: Path, out: Path) -> float:
+    """Wall time of ffmpeg encoding ``wav`` to MP3 with the export's settings, in s."""
+    start = time.perf_counter()
+    subprocess.run([find_ffmpeg(), "-v", "error", "-y", "-i", str(wav), *CODEC_ARGS["mp3"],
+                    str(out)], check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=int, default=45)
+    parser.add_argument("--long-minutes", type=int, default=120)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vg-bench-") as folder:
+        work = Path(folder)
+        script = work / "session.yaml"
+        script.write_text(session_yaml(options.minutes), encoding="utf-8")
+        long_script = work / "long.yaml"
+        long_script.write_text(session_yaml(options.long_minutes), encoding="utf-8")
+        events = subprocess.run([sys.executable, "-m", "voiceguide", "show", str(script)],
+                                env={**os.environ, "XDG_CACHE_HOME": str(work / "show")},
+                                capture_output=True, text=True, check=True).stdout
+        print(f"session: {events.strip().splitlines()[-1]}")
+
+        cold_mp3, _ = export(script, work / "cold.mp3", work / "cache-mp3")
+        warm_mp3, _ = export(script, work / "warm.mp3", work / "cache-mp3")
+        cold_wav, _ = export(script, work / "cold.wav", work / "cache-wav")
+        warm_wav, _ = export(script, work / "warm.wav", work / "cache-wav")
+        encode_only = ffmpeg_alone(work / "warm.wav", work / "ffmpeg.mp3")
+        _, stderr = export(long_script, work / "long.mp3", work / "cache-long", measure_rss=True)
+        rss_kb, ffmpeg_kb = (int(v) for v in stderr.strip().splitlines()[-1].split()[1:])
+
+        print(f"MP3 export, cold cache: {cold_mp3:.2f} s; warm: {warm_mp3:.2f} s; "
+              f"ffmpeg alone: {encode_only:.2f} s")
+        print(f"WAV export, cold cache: {cold_wav:.2f} s; warm: {warm_wav:.2f} s")
+        print(f"(a) MP3 export / ffmpeg alone: {warm_mp3 / encode_only:.2f} (target <= 1.2)")
+        print(f"(b) peak RSS, {options.long_minutes}-minute MP3 export: {rss_kb / 1024:.0f} MB "
+              f"(ffmpeg: {ffmpeg_kb / 1024:.0f} MB) (target < 200 MB)")
+        print(f"(c) warm / cold export: MP3 {warm_mp3 / cold_mp3:.2f}, "
+              f"WAV {warm_wav / cold_wav:.2f} (target <= 0.1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Sample-level basics shared by cue sounds and the renderer: the rate, ms to samples,
+resampling and reading WAV files.
+
+Everything voiceguide mixes is mono at ``SAMPLE_RATE`` Hz (eSpeak NG's native rate), so
+speech clips need no resampling in the common case.
+"""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 22050
+"""Hz, mono, for every rendered stream and exported file."""
+
+INT16_FULL_SCALE = 32768.0
+
+
+def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
+    """The sample index of a time in ms, rounded to nearest; the one rounding rule used
+    everywhere, so chunks, files and chapters all cut at the same samples."""
+    return (ms * rate + 500) // 1000
+
+
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples as float32 in [-1, 1)."""
+    return samples.astype(np.float32) / np.float32(INT16_FULL_SCALE)
+
+
+def resample(samples: np.ndarray, from_rate: int, to_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited resampling of a short float clip (FFT: truncates or zero-pads the
+    spectrum), so a 44.1 kHz cue file does not alias when brought to 22.05 kHz."""
+    if from_rate == to_rate or len(samples) == 0:
+        return samples.astype(np.float32)
+    n_out = max(1, round(len(samples) * to_rate / from_rate))
+    spectrum = np.fft.rfft(samples.astype(np.float64))
+    bins = n_out // 2 + 1
+    if bins <= len(spectrum):
+        spectrum = spectrum[:bins]
+    else:
+        spectrum = np.concatenate([spectrum, np.zeros(bins - len(spectrum), complex)])
+    out = np.fft.irfft(spectrum, n_out) * (n_out / len(samples))
+    return out.astype(np.float32)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A PCM WAV file (8/16/24/32-bit, any channels) as mono float32 and its rate in Hz.
+
+    Raises ``wave.Error``, ``EOFError`` or ``OSError`` for a file that cannot be read.
+    """
+    with wave.open(str(path), "rb") as wav:
+        width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
+        raw = wav.readframes(wav.getnframes())
+    if width == 1:
+        data = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width == 3:
+        bytes3 = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
+        ints = bytes3[:, 0] | (bytes3[:, 1] << 8) | (bytes3[:, 2] << 16)
+        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
+        data = ints.astype(np.float32) / float(1 << 23)
+    elif width in (2, 4):
+        dtype = np.int16 if width == 2 else np.int32
+        data = np.frombuffer(raw, f"<i{width}").astype(np.float32) / float(np.iinfo(dtype).max + 1)
+    else:
+        raise wave.Error(f"unsupported sample width: {8 * width} bits")
+    if channels > 1:
+        data = data[: len(data) // channels * channels].reshape(-1, channels).mean(axis=1)
+    return data.astype(np.float32), rate

@@ -1,0 +1,133 @@
+"""Export: a compiled timeline as audio files people take anywhere.
+
+One file (or, split, one file per block plus an ``.m3u`` playlist) with tags and
+chapter markers, optional captions next to each file, optional timeline JSON. Every
+file is written to a hidden temp file in its folder and renamed when complete, so an
+interrupted or failed export (Ctrl-C, kill, full disk) never leaves a partial file
+under the name asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from voiceguide.atomic import atomic_path, atomic_write_text
+from voiceguide.captions import caption_text, spoken_events
+from voiceguide.cue_sounds import CueSounds
+from voiceguide.encode import FORMATS, find_ffmpeg, open_sink
+from voiceguide.errors import OutputError, UsageError
+from voiceguide.metadata import Tags, export_chapters, session_title, write_metadata
+from voiceguide.render import Renderer
+from voiceguide.speech_api import SpeechSource
+from voiceguide.timeline import Timeline
+
+Progress = Callable[[int], None]
+"""Called with the number of samples just written."""
+UNSAFE_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One output file: the span ``start_ms..end_ms`` of the session, with its tags."""
+
+    path: Path
+    start_ms: int
+    end_ms: int
+    tags: Tags
+
+
+def output_format(out: Path, fmt: str | None) -> str:
+    """The format to write: ``fmt`` if given, else OUT's extension; UsageError if neither
+    says, or if they disagree."""
+    ext = out.suffix.lower().lstrip(".")
+    if fmt is None:
+        if ext not in FORMATS:
+            raise UsageError(f"cannot tell the format from {out.name!r}: name it .wav, .mp3, "
+                             ".ogg or .flac, or give --format")
+        return ext
+    if ext in FORMATS and ext != fmt:
+        raise UsageError(f"{out.name!r} ends in .{ext} but --format is {fmt}")
+    return fmt
+
+
+def safe_name(title: str) -> str:
+    """A block title usable as a file name on any common file system."""
+    return UNSAFE_NAME.sub("-", title).strip(" .") or "block"
+
+
+def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool) -> list[Piece]:
+    """The files to write: OUT, or with ``split`` one per chapter in a folder named after
+    OUT's stem (``workout.mp3`` -> ``workout/01 - Warm-up.mp3``)."""
+    title = session_title(timeline)
+    if not split:
+        return [Piece(out, 0, timeline.total_ms, Tags(title=title, album=title,
+                                                      language=timeline.language))]
+    chapters = export_chapters(timeline)
+    width = max(2, len(str(len(chapters))))
+    folder = out.parent / out.stem
+    return [
+        Piece(folder / f"{n:0{width}d} - {safe_name(c.title)}.{fmt}", c.start_ms, c.end_ms,
+              Tags(title=c.title, album=title, language=timeline.language,
+                   track=(n, len(chapters))))
+        for n, c in enumerate(chapters, start=1)
+    ]
+
+
+def playlist_text(pieces: list[Piece]) -> str:
+    """An extended M3U (UTF-8) listing the pieces by name, relative to its own folder."""
+    lines = ["#EXTM3U"]
+    for piece in pieces:
+        seconds = round((piece.end_ms - piece.start_ms) / 1000)
+        lines += [f"#EXTINF:{seconds},{piece.tags.album} - {piece.tags.title}", piece.path.name]
+    return "\n".join(lines) + "\n"
+
+
+def write_piece(renderer: Renderer, piece: Piece, fmt: str, *, ffmpeg: str | None,
+                progress: Progress | None) -> None:
+    """Render one piece in chunks straight into its encoder, tag it, then rename it."""
+    chapters = export_chapters(renderer.timeline, piece.start_ms, piece.end_ms)
+    with atomic_path(piece.path) as temp:
+        with open_sink(temp, fmt, ffmpeg=ffmpeg) as sink:
+            for chunk in renderer.chunks(piece.start_ms, piece.end_ms):
+                sink.write(chunk)
+                if progress:
+                    progress(len(chunk))
+        write_metadata(temp, fmt, piece.tags, chapters)
+
+
+def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: str,
+                   cues: CueSounds | None = None, captions: str | None = None,
+                   timeline_json: Path | None = None, split: bool = False,
+                   progress: Progress | None = None) -> list[Path]:
+    """Write the session as ``fmt`` (wav, mp3, ogg, flac) to ``out``; return the files
+    written. ``captions`` (srt or vtt) go next to each audio file under its name."""
+    ffmpeg = None if fmt == "wav" else find_ffmpeg()
+    renderer = Renderer(timeline, speech, cues=cues)
+    pieces = plan(timeline, out, fmt, split=split)
+    folder = pieces[0].path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    written = []
+    for piece in pieces:
+        write_piece(renderer, piece, fmt, ffmpeg=ffmpeg, progress=progress)
+        written.append(piece.path)
+        if captions:
+            events = spoken_events(timeline, piece.start_ms, piece.end_ms)
+            path = piece.path.with_suffix(f".{captions}")
+            atomic_write_text(path, caption_text(captions, events, piece.start_ms))
+            written.append(path)
+    if split:
+        playlist = pieces[0].path.parent / f"{out.stem}.m3u"
+        atomic_write_text(playlist, playlist_text(pieces))
+        written.append(playlist)
+    if timeline_json:
+        atomic_write_text(timeline_json,
+                          json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        written.append(timeline_json)
+    return written
