@@ -8,7 +8,7 @@ beep's length in ``BEEP_MS``, so the compiled timeline stays exact.
 
 from __future__ import annotations
 
-import subprocess
+import warnings
 import wave
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,15 +55,11 @@ def bundled_cues() -> CueSounds:
 
 
 def custom_cues(path: Path) -> CueSounds:
-    """One sound file used for every beep (WAV read directly; other formats through ffmpeg).
+    """One sound file used for every beep, in any format pydub reads.
 
     Raises OSError, ``wave.Error``, EOFError or VoiceguideError when it cannot be read.
     """
-    if path.suffix.lower() == ".wav":
-        samples, rate = read_wav(path)
-        samples = resample(samples, rate)
-    else:
-        samples = decode_with_ffmpeg(path)
+    samples = decode(path)
     peak = float(np.max(np.abs(samples), initial=0.0))
     if peak == 0.0:
         raise wave.Error("the sound is silent")
@@ -82,21 +78,26 @@ def cut(samples: np.ndarray, ms: int) -> np.ndarray:
     return out
 
 
-def decode_with_ffmpeg(path: Path) -> np.ndarray:
-    """Any audio file ffmpeg reads, as mono float32 at ``SAMPLE_RATE``."""
+def decode(path: Path) -> np.ndarray:
+    """An audio file as mono float32 at ``SAMPLE_RATE``, by pydub: WAV by itself, other
+    formats through ffmpeg (found as for export, so a pip-shipped one works too)."""
     from voiceguide.encode import find_ffmpeg
 
     if not path.is_file():
         raise FileNotFoundError(2, "No such file or directory")
-    result = subprocess.run(
-        [find_ffmpeg(), "-v", "error", "-nostdin", "-i", str(path),
-         "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"],
-        capture_output=True, check=False,
-    )
-    if result.returncode != 0:
-        detail = result.stderr.decode(errors="replace").strip().splitlines()
-        raise wave.Error(detail[-1] if detail else "ffmpeg could not decode it")
-    return np.frombuffer(result.stdout, "<i2").astype(np.float32) / 32768.0
+    with warnings.catch_warnings():  # pydub's own import warnings (no ffmpeg, audioop)
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+    if path.suffix.lower() != ".wav":
+        AudioSegment.converter = find_ffmpeg()
+    try:
+        segment = AudioSegment.from_file(path)
+    except CouldntDecodeError as exc:
+        lines = str(exc).strip().splitlines()
+        raise wave.Error(lines[-1] if lines else "it is not an audio file") from exc
+    segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
+    return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / 32768.0
 
 
 def locate(sound: str, script_file: str | None) -> Path:
