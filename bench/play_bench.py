@@ -1,0 +1,130 @@
+"""Play a generated 10-minute session through a PulseAudio null sink and measure it.
+
+Prints the max and mean onset error of every cue sound (after aligning the first) and
+the time from launching ``voiceguide play`` to the first sound heard, with a warm speech
+cache (a temp one, warmed in this process). Targets: max error <= 10 ms, first sound
+<= 0.5 s. Needs pulseaudio and parec; starts and stops its own server.
+
+    .venv/bin/python bench/play_bench.py [--minutes 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.sound import SoundServer, cue_onsets  # noqa: E402
+from voiceguide.audio import SAMPLE_RATE  # noqa: E402
+from voiceguide.pipeline import build_timeline  # noqa: E402
+from voiceguide.speech import EngineSpeech  # noqa: E402
+
+ROUND = """\
+  - hold: Plank
+    sets: 2
+    time: 30s
+    rest: 20s
+  - exercise: Squat
+    sets: 2
+    reps: 8
+    tempo: 1-1-1
+    rest: 20s
+  - march: March
+    sets: 1
+    reps: 10
+    step: 1.5s
+    rest: 20s
+"""
+"""About 3.5 minutes of every cue sound."""
+
+
+class TimedRecorder:
+    """parec's raw output read as it arrives, each read stamped with the monotonic time,
+    so a recorded sample can be put on the wall clock (to within parec's 10 ms)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            ["parec", "-d", "vsink.monitor", "--latency-msec=10", "--raw", "--format=s16le",
+             f"--rate={SAMPLE_RATE}", "--channels=1"], stdout=subprocess.PIPE, env=env)
+        self.parts: list[bytes] = []
+        self.stamps: list[tuple[float, int]] = []
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        total = 0
+        while data := self.process.stdout.read1(65536):
+            total += len(data) // 2
+            self.parts.append(data)
+            self.stamps.append((time.monotonic(), total))
+
+    def stop(self) -> np.ndarray:
+        self.process.terminate()
+        self._thread.join()
+        raw = b"".join(self.parts)
+        return np.frombuffer(raw[: len(raw) // 2 * 2], np.int16).astype(np.float32) / 32768
+
+    def wall_time(self, sample: int) -> float:
+        """When ``sample`` was recorded: the arrival of the read that held it, less the
+        samples after it in that read."""
+        for arrived, total in self.stamps:
+            if total > sample:
+                return arrived - (total - sample) / SAMPLE_RATE
+        raise ValueError("sample not recorded")
+
+
+def first_sound(recording: np.ndarray, threshold: float = 0.01) -> int:
+    loud = np.flatnonzero(np.abs(recording) > threshold)
+    if not len(loud):
+        raise SystemExit("nothing was heard")
+    return int(loud[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="vg-bench-"))
+    rounds = max(1, round(args.minutes * 60 / 210))
+    script = work / "session.yaml"
+    script.write_text("workout: Play benchmark\nblocks:\n" + ROUND * rounds, encoding="utf-8")
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+    os.environ["XDG_STATE_HOME"] = str(work / "state")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    server = SoundServer(work / "pulse")
+    server.start()
+    try:
+        recorder = TimedRecorder(server.env)
+        launched = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "voiceguide", "play", str(script), "-q"],
+                              env=server.env, capture_output=True, text=True)
+        recording = recorder.stop()
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"play failed: {done.stderr}")
+    heard = recorder.wall_time(first_sound(recording)) - launched
+    onsets = cue_onsets(recording, timeline)
+    errors = np.abs([o.error_ms for o in onsets])
+    print(f"session: {timeline.total_ms / 60000:.1f} min, {len(onsets)} cue sounds")
+    print(f"onset error: max {errors.max():.2f} ms, mean {errors.mean():.2f} ms "
+          f"(target max <= 10 ms: {errors.max() / 10:.2f} of it)")
+    print(f"first sound: {heard:.3f} s after launch (target <= 0.5 s: {heard / 0.5:.2f} of it)")
+    print(f"weakest match: {min(o.match for o in onsets):.2f}")
+
+
+if __name__ == "__main__":
+    main()

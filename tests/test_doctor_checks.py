@@ -1,0 +1,38 @@
+"""``voiceguide doctor`` on this machine: each check really runs, failures say how to fix."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.sound import SoundServer
+
+pytestmark = [pytest.mark.sound, pytest.mark.engine, pytest.mark.ffmpeg]
+
+
+def doctor(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "voiceguide", "doctor"], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_all_checks_pass_with_a_sound_server(sound_server: SoundServer) -> None:
+    done = doctor(sound_server.env)
+    assert done.returncode == 0, done.stdout
+    names = [line.split(":", 1)[0] for line in done.stdout.splitlines()[:-1]]
+    assert names == ["ok    speech engine", "ok    voice for 'en'", "ok    voice for 'de'",
+                     "ok    voice for 'es'", "ok    voice for 'fr'", "ok    audio output",
+                     "ok    ffmpeg", "ok    speech cache"]
+    assert done.stdout.splitlines()[-1] == "all checks passed"
+
+
+def test_no_sound_server_fails_with_a_fix(tmp_path) -> None:
+    done = doctor(SoundServer(tmp_path).env)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    failed = [i for i, line in enumerate(lines) if line.startswith("FAIL")]
+    assert [lines[i].split(":", 1)[0] for i in failed] == ["FAIL  audio output"]
+    assert lines[failed[0] + 1].startswith("      fix: ")
+    assert "voiceguide export" in lines[failed[0] + 1]
+    assert lines[-1] == "1 check(s) failed"

@@ -1,0 +1,155 @@
+"""Keys and faults of ``voiceguide play`` on a real sound server, driven through a
+pseudo-terminal as a person at a keyboard would."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.sound import Recorder, SoundServer, cue_onsets
+from tests.test_play_sound import SHORT, play_command, write
+from voiceguide import resume
+from voiceguide.pipeline import build_timeline
+from voiceguide.speech import EngineSpeech
+
+pytestmark = [pytest.mark.sound, pytest.mark.engine]
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Terminal:
+    """``voiceguide play`` on a pseudo-terminal: send keys, read the screen."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        self.master = master
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave,
+                                        stderr=subprocess.PIPE, env=env)
+        os.close(slave)
+        self.screen = b""
+
+    def send(self, key: bytes) -> float:
+        """Type a key; returns when it was sent (monotonic s)."""
+        os.write(self.master, key)
+        return time.monotonic()
+
+    def pump(self, timeout_s: float) -> None:
+        ready, _, _ = select.select([self.master], [], [], timeout_s)
+        if ready:
+            with contextlib.suppress(OSError):  # EIO once the program has exited
+                self.screen += ANSI.sub(b"", os.read(self.master, 65536))
+
+    def latest(self, pattern: bytes) -> bytes | None:
+        found = re.findall(pattern, self.screen[-4000:])
+        return found[-1] if found else None
+
+    def wait_for(self, condition, timeout_s: float = 30.0) -> None:
+        """Read the screen until ``condition(self)`` holds (fails the test after timeout)."""
+        deadline = time.monotonic() + timeout_s
+        while not condition(self):
+            assert time.monotonic() < deadline, self.screen[-2000:].decode(errors="replace")
+            assert self.process.poll() is None, self.process.stderr.read()
+            self.pump(0.05)
+
+    def part(self) -> str | None:
+        found = self.latest(rb"Part\s+(.+?)\s*\xe2\x94\x82")
+        return found.decode() if found else None
+
+    def elapsed(self) -> int:
+        found = re.findall(rb"(\d+):(\d\d) elapsed", self.screen[-4000:])
+        return int(found[-1][0]) * 60 + int(found[-1][1]) if found else -1
+
+    def close(self) -> int:
+        while self.process.poll() is None:
+            self.pump(0.05)
+        os.close(self.master)
+        return self.process.returncode
+
+
+def test_pause_skip_back_quit_then_resume(sound_server: SoundServer, tmp_path: Path) -> None:
+    script = write(tmp_path, SHORT, "keys.yaml")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    beeps = [e for e in timeline.events if e.kind == "beep"]
+    go = next(e for e in beeps if e.sound == "go")
+    work = next(s for s in timeline.sections if s.kind == "set")
+    rest = next(s for s in timeline.sections if s.kind == "rest")
+    intro2 = next(s for s in timeline.sections if s.start_ms >= rest.end_ms)
+
+    with Recorder(sound_server, tmp_path / "heard.wav") as recorder:
+        term = Terminal(play_command(script), sound_server.env)
+        term.wait_for(lambda t: t.elapsed() >= go.at_ms // 1000 + 1)
+        paused_at = term.send(b" ")
+        term.wait_for(lambda t: b"(paused)" in t.screen[-3000:])
+        while time.monotonic() < paused_at + 2.0:  # the pause a person makes, not a sync
+            term.pump(paused_at + 2.0 - time.monotonic())
+        pause_s = term.send(b" ") - paused_at
+        term.wait_for(lambda t: t.elapsed() >= rest.start_ms // 1000 + 1)
+        term.send(b"n")  # long before the rest ends by itself
+        term.wait_for(lambda t: t.part() == intro2.label, timeout_s=3)
+        term.wait_for(lambda t: t.elapsed() >= intro2.start_ms // 1000 + 4)
+        before = term.elapsed()
+        term.send(b"\x1b[D")  # left arrow: back to the start of this section
+        term.wait_for(lambda t: t.elapsed() <= intro2.start_ms // 1000 + 1 < before,
+                      timeout_s=3)
+        assert term.part() == intro2.label
+        term.send(b"b")  # again, at once: the previous section
+        term.wait_for(lambda t: t.part() == "Rest", timeout_s=3)
+        term.send(b"q")
+        assert term.close() == 0
+
+    assert resume.load(script, None) == resume.ResumePoint(rest.start_ms, "Rest")
+    resumed_after = work.start_ms + 1000
+    onsets = cue_onsets(recorder.samples(), timeline,
+                        shift_ms=lambda at: pause_s * 1000 if at > resumed_after else 0.0)
+    in_set = [o for o in onsets if go.at_ms < o.expected_ms - 1000 * pause_s <= work.end_ms]
+    assert len(in_set) >= 3
+    assert all(abs(o.error_ms) <= 50 for o in in_set), (pause_s, in_set)
+
+    done = subprocess.run(play_command(script, "--resume"), env=sound_server.env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split(" ", 1)[1] == "Rest"
+    assert resume.load(script, None) is None
+
+
+def test_ctrl_c_stops_saves_and_exits_130(sound_server: SoundServer, tmp_path: Path) -> None:
+    script = write(tmp_path, SHORT, "keys.yaml")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    work = next(s for s in timeline.sections if s.kind == "set")
+    term = Terminal(play_command(script), sound_server.env)
+    term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
+    term.process.send_signal(2)
+    assert term.close() == 130
+    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
+
+
+def test_server_killed_mid_session_keeps_resume_point(sound_server: SoundServer,
+                                                      tmp_path: Path) -> None:
+    script = write(tmp_path, SHORT, "keys.yaml")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    work = next(s for s in timeline.sections if s.kind == "set")
+    player = subprocess.Popen(play_command(script), env=sound_server.env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert player.stdout is not None
+    for line in player.stdout:
+        if line.split(" ", 1)[-1].strip() == work.label and line.startswith(
+                f"{work.start_ms // 60000}:{work.start_ms // 1000 % 60:02d}"):
+            break
+    sound_server.kill()
+    _, errors = player.communicate(timeout=10)
+    assert player.returncode == 1
+    assert "audio output stopped" in errors and "--resume" in errors
+    assert "Traceback" not in errors
+    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)

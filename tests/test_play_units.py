@@ -1,0 +1,214 @@
+"""The play session's parts without a device: play head, keys, resume points, display."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from voiceguide import resume
+from voiceguide.display import LineDisplay, SessionView, mmss
+from voiceguide.keys import decode
+from voiceguide.model import BeepSettings, VoiceSettings
+from voiceguide.player import BACK_AGAIN_MS, Player, play_session
+from voiceguide.timeline import Chapter, Event, Section, Timeline
+
+RATE = 22050
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeOutput:
+    """Records what would be played; ``ends`` makes the stream stop on its own."""
+
+    def __init__(self, samples: np.ndarray, rate: int) -> None:
+        self.samples, self.rate = samples, rate
+        self.starts: list[int] = []
+        self.playing = False
+
+    def start(self, offset: int) -> None:
+        self.starts.append(offset)
+        self.playing = offset < len(self.samples)
+
+    def stop(self) -> None:
+        self.playing = False
+
+    def is_playing(self) -> bool:
+        return self.playing
+
+    def wait_stopped(self) -> None:
+        return None
+
+
+class RampRenderer:
+    """Sample i of the session is i % 30000 + 1 (never 0), so misplaced chunks show."""
+
+    sample_rate = RATE
+
+    def __init__(self, total_ms: int) -> None:
+        self.total_samples = (total_ms * RATE + 500) // 1000
+
+    def render(self, start_ms: int = 0, end_ms: int | None = None) -> np.ndarray:
+        first = (start_ms * RATE + 500) // 1000
+        last = self.total_samples if end_ms is None else (end_ms * RATE + 500) // 1000
+        return (np.arange(first, last) % 30000 + 1).astype(np.int16)
+
+
+SECTIONS = (
+    Section(0, 5_000, -1, "Welcome", "intro"),
+    Section(5_000, 15_000, 0, "Plank: set 1 of 2", "set", set=1, work=True),
+    Section(15_000, 25_000, 0, "Rest", "rest", set=1),
+    Section(25_000, 35_000, 0, "Plank: set 2 of 2", "set", set=2, work=True),
+    Section(35_000, 40_000, -1, "Done", "outro"),
+)
+EVENTS = (
+    Event(0, 1_000, "speech", "welcome", text="Test."),
+    Event(5_000, 2_000, "speech", "set_intro", text="Set one.", block=0, set=1),
+    Event(8_000, 500, "speech", "count", text="one", block=0, set=1, rep=1),
+    Event(9_000, 500, "speech", "count", text="two", block=0, set=1, rep=2),
+    Event(14_800, 200, "beep", "end", sound="end", block=0, set=1),
+)
+TIMELINE = Timeline(
+    title="Test", language="en", voice=VoiceSettings(), beeps=BeepSettings(), events=EVENTS,
+    sections=SECTIONS, chapters=(Chapter(0, 40_000, 0, "Plank"),), total_ms=40_000,
+)
+
+
+@pytest.fixture
+def player():
+    clock = Clock()
+    with Player(TIMELINE, RampRenderer(TIMELINE.total_ms), output_factory=FakeOutput,
+                clock=clock) as p:
+        p.clock_ = clock
+        yield p
+
+
+def ms(value: int) -> int:
+    return (value * RATE + 500) // 1000
+
+
+def test_stream_starts_at_the_offset_and_is_filled_ahead(player) -> None:
+    player.play(7_000)
+    assert player.output.starts == [ms(7_000)]
+    player.filler.wait_ready(39_999)
+    player.filler.wait_ready(0)
+    expected = RampRenderer(40_000).render()
+    assert np.array_equal(player.samples, expected)
+
+
+def test_pause_freezes_the_play_head_and_resume_restarts_there(player) -> None:
+    player.play(6_000)
+    player.clock_.now += 2.5
+    player.pause()
+    assert not player.output.playing
+    player.clock_.now += 60
+    assert player.position_ms() == 8_500
+    player.toggle()
+    assert player.output.starts[-1] == ms(8_500)
+    assert np.array_equal(player.samples[ms(8_500):ms(9_500)],
+                          RampRenderer(40_000).render(8_500, 9_500)), "muted span restored"
+
+
+def test_pausing_mutes_what_the_device_might_still_read(player) -> None:
+    player.play(6_000)
+    player.filler.wait_ready(7_000)
+    player.clock_.now += 1.0
+    player.pause()
+    assert not player.samples[ms(7_000):ms(8_000)].any()
+
+
+def test_skip_and_back_move_by_sections(player) -> None:
+    player.play(6_000)
+    player.skip()
+    assert player.position_ms() == 15_000
+    player.clock_.now += BACK_AGAIN_MS / 1000 + 1
+    player.back()
+    assert player.position_ms() == 15_000, "back: start of this section"
+    player.back()
+    assert player.position_ms() == 5_000, "back again at once: the previous section"
+    player.seek(36_000)
+    player.skip()
+    assert player.position_ms() == 40_000
+    assert player.finished()
+
+
+def test_a_stream_that_stops_early_is_a_device_fault(player) -> None:
+    from voiceguide.errors import AudioDeviceError
+
+    player.play(0)
+    player.clock_.now += 3
+    player.output.playing = False
+    with pytest.raises(AudioDeviceError, match="--resume"):
+        player.finished()
+    assert player.resume_ms() == 0
+
+
+def test_the_end_of_the_stream_finishes(player) -> None:
+    player.play(30_000)
+    player.clock_.now += 10
+    player.output.playing = False
+    assert player.finished()
+
+
+class ScriptedKeys:
+    def __init__(self, player, script) -> None:
+        self.player, self.script = player, list(script)
+
+    def read(self, timeout_s: float) -> str | None:
+        self.player.clock_.now += timeout_s
+        return self.script.pop(0) if self.script else "q"
+
+
+def test_session_loop_runs_keys_and_reports_sections(player) -> None:
+    seen: list[int] = []
+    keys = ScriptedKeys(player, ["n", "n", None, "space", None, "space"])
+    lines = io.StringIO()
+    finished = play_session(player, SessionView(TIMELINE), LineDisplay(lines), keys,
+                            start_ms=5_000, on_section=seen.append)
+    assert not finished
+    assert seen == [5_000, 15_000, 25_000]
+    assert lines.getvalue().splitlines() == [
+        "Test", "0:05 Plank: set 1 of 2", "0:15 Rest", "0:25 Plank: set 2 of 2"]
+
+
+def test_status_knows_block_set_rep_speech_and_next() -> None:
+    status = SessionView(TIMELINE).status(9_200)
+    assert (status.block, status.set, status.sets, status.rep) == ("Plank", 1, 2, 2)
+    assert status.saying == "two"
+    assert status.next_up == "Rest"
+    assert status.remaining_ms == 30_800
+    assert SessionView(TIMELINE).status(9_600).saying == ""
+
+
+def test_keys_decode_letters_space_and_arrows() -> None:
+    assert decode(b" nB\x1b[C\x1b[Dq") == ["space", "n", "b", "right", "left", "q"]
+
+
+def test_clock_format() -> None:
+    assert (mmss(0), mmss(61_999), mmss(3_600_000)) == ("0:00", "1:01", "1:00:00")
+
+
+def test_resume_points_are_per_script_and_week(tmp_path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    resume.save(a, 2, resume.ResumePoint(15_000, "Rest"))
+    assert resume.load(a, 2) == resume.ResumePoint(15_000, "Rest")
+    assert resume.load(a, None) is None
+    assert resume.load(b, 2) is None
+    resume.clear(a, 2)
+    assert resume.load(a, 2) is None
+    assert not list(resume.resume_dir().glob(".resume-*")), "no temp files left"
+
+
+def test_a_damaged_resume_file_is_ignored(tmp_path) -> None:
+    script = tmp_path / "a.yaml"
+    path = resume.resume_file(script, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    assert resume.load(script, None) is None

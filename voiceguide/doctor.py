@@ -1,0 +1,97 @@
+"""``doctor``: check each outside part voiceguide needs, and say how to fix what fails."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from voiceguide.errors import VoiceguideError
+from voiceguide.model import LANGUAGES
+
+
+@dataclass(frozen=True)
+class Check:
+    """One outcome: what was checked, whether it passed, what was found, how to fix it."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def check_engine() -> Check:
+    from voiceguide.speech import engine_version
+
+    try:
+        return Check("speech engine", True, engine_version())
+    except VoiceguideError as exc:
+        return Check("speech engine", False, str(exc),
+                     "install eSpeak NG (apt-get install espeak-ng) and pyttsx3 "
+                     "(pip install pyttsx3)")
+
+
+def check_voice(language: str) -> Check:
+    from voiceguide.speech import list_voices
+
+    name = f"voice for {language!r}"
+    try:
+        voices = list_voices(language)
+    except VoiceguideError as exc:
+        return Check(name, False, str(exc), "fix the speech engine first")
+    if not voices:
+        return Check(name, False, "none installed",
+                     "install the eSpeak NG voice data (apt-get install espeak-ng-data)")
+    return Check(name, True, f"{voices[0].id} ({voices[0].name})")
+
+
+def check_audio() -> Check:
+    from voiceguide.playback import probe_output
+
+    try:
+        probe_output().wait_stopped()
+    except VoiceguideError as exc:
+        return Check("audio output", False, str(exc),
+                     "connect a sound device and start the sound server (PulseAudio or "
+                     "PipeWire; without hardware: tools/sound-server.sh start), or use "
+                     "`voiceguide export` to write the session to a file")
+    return Check("audio output", True, "plays (ALSA default device)")
+
+
+def check_ffmpeg() -> Check:
+    path = shutil.which("ffmpeg")
+    fix = "install ffmpeg (apt-get install ffmpeg); only WAV export works without it"
+    if path is None:
+        return Check("ffmpeg", False, "not found on PATH", fix)
+    try:
+        version = subprocess.run([path, "-version"], capture_output=True, text=True,
+                                 timeout=10, check=True).stdout.splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError) as exc:
+        return Check("ffmpeg", False, f"{path} does not run: {exc}", fix)
+    return Check("ffmpeg", True, version)
+
+
+def check_cache() -> Check:
+    from voiceguide.speech import default_cache_dir
+
+    folder = default_cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check("speech cache", False, f"{folder}: {exc.strerror or exc}",
+                     "make the folder writable, or point XDG_CACHE_HOME at a writable one")
+    return Check("speech cache", True, str(folder))
+
+
+def all_checks() -> list[Callable[[], Check]]:
+    """Every check, in the order a fix is best made (engine before voices)."""
+    voices = [lambda language=language: check_voice(language) for language in LANGUAGES]
+    return [check_engine, *voices, check_audio, check_ffmpeg, check_cache]
+
+
+def run_checks() -> list[Check]:
+    return [check() for check in all_checks()]

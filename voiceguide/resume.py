@@ -1,0 +1,68 @@
+"""Resume points: where an interrupted session should start again, per script and week.
+
+One small JSON file per (script file, week) in the user's state folder, written to a
+temp file and renamed, so a crash mid-write never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+
+from voiceguide.errors import OutputError
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Start of the interrupted section (ms from the session's start) and its label."""
+
+    at_ms: int
+    label: str
+
+
+def resume_dir() -> Path:
+    return Path(platformdirs.user_state_dir("voiceguide")) / "resume"
+
+
+def resume_file(script: Path, week: int | None) -> Path:
+    """The file for a script (by its absolute path) played at a week (None: no week)."""
+    key = f"{script.resolve()}\n{week}"
+    return resume_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
+
+
+def load(script: Path, week: int | None) -> ResumePoint | None:
+    """The saved point, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads(resume_file(script, week).read_text(encoding="utf-8"))
+        return ResumePoint(at_ms=int(data["at_ms"]), label=str(data["label"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(script: Path, week: int | None, point: ResumePoint) -> None:
+    """Write the point atomically; ``OutputError`` if the state folder is not writable."""
+    path = resume_file(script, week)
+    data = {"script": str(script.resolve()), "week": week, **asdict(point)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".resume-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot save the resume point in {path.parent}: {exc}") from exc
+
+
+def clear(script: Path, week: int | None) -> None:
+    """Forget the point (a finished session)."""
+    resume_file(script, week).unlink(missing_ok=True)
