@@ -229,7 +229,8 @@ def test_ffmpeg_absent_from_path_is_a_clear_error(tmp_path: Path, small: Path) -
     (tmp_path / "imageio_ffmpeg.py").write_text("raise ImportError('hidden by the test')\n")
     env = {**os.environ, "PATH": str(tmp_path / "bin"), "PYTHONPATH": str(tmp_path)}
     out = tmp_path / "small.mp3"
-    result = run_export(str(small / "small.yaml"), "-o", str(out), env=env)
+    # --no-cache: an earlier test's export of this script is in the export cache.
+    result = run_export(str(small / "small.yaml"), "-o", str(out), "--no-cache", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("error: ffmpeg is needed for MP3, OGG and FLAC")
     assert "apt-get install ffmpeg" in result.stderr

@@ -4,7 +4,8 @@ One file (or, split, one file per block plus an ``.m3u`` playlist) with tags and
 chapter markers, optional captions next to each file, optional timeline JSON. Every
 file is written to a hidden temp file in its folder and renamed when complete, so an
 interrupted or failed export (Ctrl-C, kill, full disk) never leaves a partial file
-under the name asked for.
+under the name asked for. With an :class:`ExportCache`, a file exported before is
+copied from the cache instead of rendered and encoded again (``export_cache.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voiceguide.atomic import atomic_path, atomic_write_text
+from voiceguide.audio import ms_to_samples
 from voiceguide.captions import caption_text, spoken_events
-from voiceguide.cue_sounds import CueSounds
+from voiceguide.cue_sounds import CueSounds, load_cue_sounds
 from voiceguide.encode import FORMATS, find_ffmpeg, open_sink
-from voiceguide.errors import OutputError, UsageError
+from voiceguide.errors import FfmpegMissingError, OutputError, UsageError
+from voiceguide.export_cache import CACHED_FORMATS, ExportCache, file_key, session_digest
 from voiceguide.metadata import Tags, export_chapters, session_title, write_metadata
 from voiceguide.render import Renderer
 from voiceguide.speech_api import SpeechSource
@@ -59,13 +62,16 @@ def safe_name(title: str) -> str:
     return UNSAFE_NAME.sub("-", title).strip(" .") or "block"
 
 
-def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool) -> list[Piece]:
+def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool,
+         album: str | None = None, track: tuple[int, int] | None = None) -> list[Piece]:
     """The files to write: OUT, or with ``split`` one per chapter in a folder named after
-    OUT's stem (``workout.mp3`` -> ``workout/01 - Warm-up.mp3``)."""
+    OUT's stem (``workout.mp3`` -> ``workout/01 - Warm-up.mp3``). ``album`` and
+    ``track`` tag OUT as one file of a series (one week of a program)."""
     title = session_title(timeline)
     if not split:
-        return [Piece(out, 0, timeline.total_ms, Tags(title=title, album=title,
-                                                      language=timeline.language))]
+        return [Piece(out, 0, timeline.total_ms, Tags(title=title, album=album or title,
+                                                      language=timeline.language,
+                                                      track=track))]
     chapters = export_chapters(timeline)
     width = max(2, len(str(len(chapters))))
     folder = out.parent / out.stem
@@ -77,37 +83,91 @@ def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool) -> list[Piece]
     ]
 
 
-def playlist_text(pieces: list[Piece]) -> str:
-    """An extended M3U (UTF-8) listing the pieces by name, relative to its own folder."""
+@dataclass(frozen=True)
+class PlaylistItem:
+    """One line of a playlist: a file in the playlist's folder, its length and label."""
+
+    path: Path
+    duration_ms: int
+    label: str
+
+
+def playlist_text(items: list[PlaylistItem]) -> str:
+    """An extended M3U (UTF-8) listing the files by name, relative to its own folder."""
     lines = ["#EXTM3U"]
-    for piece in pieces:
-        seconds = round((piece.end_ms - piece.start_ms) / 1000)
-        lines += [f"#EXTINF:{seconds},{piece.tags.album} - {piece.tags.title}", piece.path.name]
+    for item in items:
+        lines += [f"#EXTINF:{round(item.duration_ms / 1000)},{item.label}", item.path.name]
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class Cached:
+    """How one export uses the cache: the cache, the session's digest, and the version
+    digest of the ffmpeg at hand (None: WAV, or no ffmpeg)."""
+
+    cache: ExportCache
+    session: str
+    ffmpeg: str | None
+
+
 def write_piece(renderer: Renderer, piece: Piece, fmt: str, *, ffmpeg: str | None,
-                progress: Progress | None) -> None:
-    """Render one piece in chunks straight into its encoder, tag it, then rename it."""
+                progress: Progress | None, cached: Cached | None = None) -> None:
+    """Copy one piece from the cache, or render it in chunks straight into its encoder
+    and tag it (keeping a copy in the cache); then rename it."""
     chapters = export_chapters(renderer.timeline, piece.start_ms, piece.end_ms)
+    key = "" if cached is None else file_key(
+        cached.session, start_ms=piece.start_ms, end_ms=piece.end_ms, tags=piece.tags,
+        chapters=chapters)
     with atomic_path(piece.path) as temp:
+        if cached and cached.cache.fetch(key, fmt, temp, ffmpeg=cached.ffmpeg):
+            if progress:
+                progress(ms_to_samples(piece.end_ms) - ms_to_samples(piece.start_ms))
+            return
         with open_sink(temp, fmt, ffmpeg=ffmpeg) as sink:
             for chunk in renderer.chunks(piece.start_ms, piece.end_ms):
                 sink.write(chunk)
                 if progress:
                     progress(len(chunk))
         write_metadata(temp, fmt, piece.tags, chapters)
+        if cached:
+            cached.cache.store(key, fmt, temp, ffmpeg=cached.ffmpeg)
+
+
+def encoder(fmt: str, *, required: bool) -> str | None:
+    """The ffmpeg that encodes ``fmt`` (None for WAV). If it is missing: an
+    FfmpegMissingError when ``required``, else None (cached files may not need it)."""
+    if fmt == "wav":
+        return None
+    try:
+        return find_ffmpeg()
+    except FfmpegMissingError:
+        if required:
+            raise
+        return None
 
 
 def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: str,
                    cues: CueSounds | None = None, captions: str | None = None,
                    timeline_json: Path | None = None, split: bool = False,
+                   album: str | None = None, track: tuple[int, int] | None = None,
+                   cache: ExportCache | None = None,
                    progress: Progress | None = None) -> list[Path]:
     """Write the session as ``fmt`` (wav, mp3, ogg, flac) to ``out``; return the files
-    written. ``captions`` (srt or vtt) go next to each audio file under its name."""
-    ffmpeg = None if fmt == "wav" else find_ffmpeg()
+    written. ``captions`` (srt or vtt) go next to each audio file under its name.
+
+    With a ``cache``, encoded files exported before are copied from it, and ffmpeg is
+    needed only for those that are not (FfmpegMissingError then).
+    """
+    cues = cues or load_cue_sounds(timeline.beeps)
+    if fmt not in CACHED_FORMATS:
+        cache = None
+    ffmpeg = encoder(fmt, required=cache is None)
+    cached = None
+    if cache is not None:
+        cached = Cached(cache, session_digest(timeline, speech, cues, fmt),
+                        cache.ffmpeg_version(ffmpeg) if ffmpeg else None)
     renderer = Renderer(timeline, speech, cues=cues)
-    pieces = plan(timeline, out, fmt, split=split)
+    pieces = plan(timeline, out, fmt, split=split, album=album, track=track)
     folder = pieces[0].path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -115,7 +175,7 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
         raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
     written = []
     for piece in pieces:
-        write_piece(renderer, piece, fmt, ffmpeg=ffmpeg, progress=progress)
+        write_piece(renderer, piece, fmt, ffmpeg=ffmpeg, progress=progress, cached=cached)
         written.append(piece.path)
         if captions:
             events = spoken_events(timeline, piece.start_ms, piece.end_ms)
@@ -124,7 +184,9 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
             written.append(path)
     if split:
         playlist = pieces[0].path.parent / f"{out.stem}.m3u"
-        atomic_write_text(playlist, playlist_text(pieces))
+        atomic_write_text(playlist, playlist_text([
+            PlaylistItem(p.path, p.end_ms - p.start_ms, f"{p.tags.album} - {p.tags.title}")
+            for p in pieces]))
         written.append(playlist)
     if timeline_json:
         atomic_write_text(timeline_json,

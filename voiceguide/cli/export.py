@@ -1,4 +1,5 @@
-"""``voiceguide export``: a workout as an audio file (or one per block) to take anywhere."""
+"""``voiceguide export``: a workout as an audio file (one per block, or one per week of
+its program) to take anywhere."""
 
 from __future__ import annotations
 
@@ -11,15 +12,32 @@ from types import FrameType
 
 import click
 
+from voiceguide.atomic import atomic_write_text
 from voiceguide.audio import ms_to_samples
 from voiceguide.captions import CAPTION_FORMATS
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
 from voiceguide.cue_sounds import load_cue_sounds
 from voiceguide.encode import FORMATS, find_ffmpeg
-from voiceguide.export import Progress, export_session, output_format
+from voiceguide.errors import UsageError
+from voiceguide.export import Progress, export_session, output_format, playlist_text
+from voiceguide.export_cache import ExportCache, default_cache_dir
+from voiceguide.export_weeks import (
+    MAX_WEEK,
+    WEEKS_SYNTAX,
+    WeekFile,
+    parse_weeks,
+    plan_weeks,
+    playlist_item,
+    weeks_folder,
+)
 from voiceguide.overrides import Overrides
-from voiceguide.pipeline import Week, build_timeline, resolve_script
+from voiceguide.pipeline import Week, build_timeline, load_checked, resolve_script
+from voiceguide.problems import Problem
 from voiceguide.speech import EngineSpeech
+from voiceguide.timeline import Timeline
+
+WEEKS_FORMAT = "mp3"
+"""The format of a week-by-week export when --format is not given (OUT is a folder)."""
 
 
 def interrupt(signum: int, frame: FrameType | None) -> None:
@@ -34,6 +52,21 @@ def sigterm_interrupts() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+class WeeksType(click.ParamType):
+    """``--weeks``: N, N-M or N,M,... (weeks 1 to 999)."""
+
+    name = "WEEKS"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_weeks(str(value))
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 @contextmanager
@@ -54,45 +87,105 @@ def progress_bar(total_samples: int, label: str) -> Iterator[Progress | None]:
 
 @click.command()
 @script_options
+@click.option("--weeks", type=WeeksType(), default=None, metavar="WEEKS",
+              help=f"One file per week of the script's progression, in the folder OUT, "
+                   f"plus an .m3u playlist; WEEKS is {WEEKS_SYNTAX}, weeks 1-{MAX_WEEK}. "
+                   f"Format: --format, else {WEEKS_FORMAT}.")
 @override_options
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; its extension gives the format unless --format does.")
+              type=click.Path(path_type=Path),
+              help="File to write (its extension gives the format unless --format does); "
+                   "with --weeks, the folder to write into (created if needed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Audio format (default: from OUT's extension). WAV needs no ffmpeg.")
+              help="Audio format (default: from OUT's extension; with --weeks, "
+                   f"{WEEKS_FORMAT}). WAV needs no ffmpeg.")
 @click.option("--captions", type=click.Choice(CAPTION_FORMATS), default=None,
               help="Also write captions (what is said, when) next to each audio file.")
 @click.option("--timeline", "timeline_json", metavar="FILE.json", default=None,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the compiled timeline as JSON.")
+              help="Also write the compiled timeline as JSON (with --weeks, one per "
+                   "week: FILE - week N.json).")
 @click.option("--split", is_flag=True,
               help="One file per block, in a folder named after OUT, plus an .m3u playlist.")
-def export(script: str, week: Week, overrides: Overrides, out: Path, fmt: str | None,
-           captions: str | None, timeline_json: Path | None, split: bool) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Render and encode even if the export cache holds this export, and do "
+                   "not add it there.")
+def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Overrides,
+           out: Path, fmt: str | None, captions: str | None, timeline_json: Path | None,
+           split: bool, no_cache: bool) -> None:
     """Export a workout as audio with chapters per block and tags.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
     Files appear complete or not at all. MP3, OGG and FLAC need ffmpeg.
+
+    --weeks exports a program week by week into the folder OUT: OUT/NAME - week N.mp3
+    for each week (NAME: the script file's name; N zero-padded when weeks reach 10;
+    MP3 unless --format says otherwise), each titled with its week, with its captions
+    beside it if asked, then OUT/NAME.m3u listing the weeks in order. It needs a
+    script with a progression and cannot be combined with --week or --split.
+
+    Encoded files (MP3, OGG, FLAC) are kept in an export cache in the user cache
+    folder (~/.cache/voiceguide/exports on Linux; at most 1 GB and 64 files, least
+    recently used out first), so exporting the same session again is a quick copy,
+    even without ffmpeg. Any change to the
+    script, speech, cue sounds, format or ffmpeg version makes a new file. Use
+    --no-cache to bypass the cache.
 
     \b
     Examples:
       voiceguide export hip-thrust -o hip-thrust.mp3
       voiceguide export hip-thrust --week 3 -o week3.ogg --captions vtt
       voiceguide export my-workout.yaml -o session.flac --split
+      voiceguide export hip-thrust --weeks 1-4 -o hip-thrust-program
+      voiceguide export hip-thrust --weeks 1,3 --format ogg -o program --captions srt
+      voiceguide export hip-thrust -o again.mp3 --no-cache
     """
     with run_errors(), sigterm_interrupts():
-        fmt = output_format(out, fmt)
-        if fmt != "wav":
+        path = resolve_script(script)
+        if weeks is None:
+            if out.is_dir():
+                raise click.BadParameter(f"{out} is a folder: give a file name, or use "
+                                         "--weeks to write one file per week into it",
+                                         param_hint="'-o' / '--output'")
+            fmt = output_format(out, fmt)
+            files, playlist = (WeekFile(week, out, timeline_json),), None
+        else:
+            for name, given in (("--week", week is not None), ("--split", split)):
+                if given:
+                    raise click.UsageError(f"--weeks cannot be combined with {name}: "
+                                           "--weeks already picks the weeks, one file each")
+            fmt = fmt or WEEKS_FORMAT
+            plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
+                              timeline_json=timeline_json)
+            files, playlist = plan.files, plan.playlist
+        cache = None if no_cache else ExportCache(default_cache_dir())
+        if fmt != "wav" and (cache is None or not cache.holds(fmt)):
             find_ffmpeg()
         speech = EngineSpeech()
-        timeline = build_timeline(script, week=week, speech=speech, overrides=overrides)
-        echo_problems(timeline.warnings)
-        cues = load_cue_sounds(timeline.beeps, script_file=str(resolve_script(script)))
-        with progress_bar(ms_to_samples(timeline.total_ms), f"export {out.name}") as progress:
-            written = export_session(timeline, speech, out, fmt=fmt, cues=cues,
-                                     captions=captions, timeline_json=timeline_json,
-                                     split=split, progress=progress)
-    minutes, seconds = divmod(round(timeline.total_ms / 1000), 60)
-    click.echo(f"wrote {len(written)} file(s), {minutes}:{seconds:02d} of audio:", err=True)
+        written: list[Path] = []
+        timelines: list[Timeline] = []
+        shown: set[Problem] = set()
+        for file in files:
+            timeline = build_timeline(str(path), week=file.week, speech=speech,
+                                      overrides=overrides)
+            echo_problems([p for p in timeline.warnings if p not in shown])
+            shown.update(timeline.warnings)
+            cues = load_cue_sounds(timeline.beeps, script_file=str(path))
+            with progress_bar(ms_to_samples(timeline.total_ms),
+                              f"export {file.audio.name}") as progress:
+                written += export_session(
+                    timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
+                    timeline_json=file.timeline_json, split=split, cache=cache,
+                    album=timeline.title if file.track else None, track=file.track,
+                    progress=progress)
+            timelines.append(timeline)
+        if playlist:
+            atomic_write_text(playlist, playlist_text(
+                [playlist_item(f, t) for f, t in zip(files, timelines, strict=True)]))
+            written.append(playlist)
+    minutes, seconds = divmod(round(sum(t.total_ms for t in timelines) / 1000), 60)
+    reused = f" ({cache.hits} from the export cache)" if cache and cache.hits else ""
+    click.echo(f"wrote {len(written)} file(s), {minutes}:{seconds:02d} of audio{reused}:",
+               err=True)
     for path in written:
         click.echo(str(path))
