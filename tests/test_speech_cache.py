@@ -70,10 +70,10 @@ def test_foreign_wav_header_is_none(cache: SpeechCache) -> None:
 
 
 def test_cache_key_covers_every_field() -> None:
-    base = dict(text="Go!", voice_id="gmw/en", rate=165, language="en", engine="e 1")
+    base = dict(text="Go!", voice="gmw/en", rate=165, language="en", engine="e 1")
     key = cache_key(**base)
     assert key == cache_key(**base)
-    for name, other in [("text", "Go"), ("voice_id", "gmw/de"), ("rate", 166),
+    for name, other in [("text", "Go"), ("voice", "gmw/de"), ("rate", 166),
                         ("language", "de"), ("engine", "e 2")]:
         assert cache_key(**{**base, name: other}) != key, name
 

@@ -53,6 +53,9 @@ def test_engine_error_is_raised_only_when_speech_is_needed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "pyttsx3", None)
+    speech.engine_version.cache_clear()
     speech.EngineSpeech(cache_dir=tmp_path)
     with pytest.raises(SpeechEngineError):
         speech.engine_version()
+    monkeypatch.undo()
+    speech.engine_version.cache_clear()

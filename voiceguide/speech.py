@@ -112,10 +112,6 @@ class _Engine:
             self._tts = pyttsx3.init("espeak")
         except RuntimeError as exc:
             raise SpeechEngineError(f"eSpeak NG did not start ({exc}): {INSTALL_HINT}") from exc
-        self.version = (
-            f"eSpeak NG {espeak.Info(None).decode()}; "
-            f"pyttsx3 {importlib.metadata.version('pyttsx3')}"
-        )
         self.voices = tuple(
             VoiceInfo(id=v.id, name=v.name, languages=tuple(v.languages))
             for v in self._tts.getProperty("voices")
@@ -193,9 +189,17 @@ def _engine() -> _Engine:
         return _ENGINE
 
 
+@functools.lru_cache(maxsize=1)
 def engine_version() -> str:
-    """Engine and driver versions, e.g. ``eSpeak NG 1.51; pyttsx3 2.99`` (part of cache keys)."""
-    return _engine().version
+    """Engine and driver versions, e.g. ``eSpeak NG 1.51; pyttsx3 2.99`` (part of cache keys).
+
+    Read from the loaded library without starting the engine, so a session whose clips
+    are all cached never pays the engine's start-up before its first sound.
+    """
+    _import_pyttsx3()
+    espeak = importlib.import_module("pyttsx3.drivers._espeak")
+    driver = importlib.metadata.version("pyttsx3")
+    return f"eSpeak NG {espeak.Info(None).decode()}; pyttsx3 {driver}"
 
 
 def _language_rank(voice: VoiceInfo, language: str) -> int | None:
@@ -306,7 +310,7 @@ class EngineSpeech:
         memo = _memo_key(text, voice)
         key = self._keys.get(memo)
         if key is None:
-            key = cache_key(text=text, voice_id=resolve_voice(voice).id, rate=voice.rate,
+            key = cache_key(text=text, voice=voice.name or "", rate=voice.rate,
                             language=voice.language, engine=_trimmed_by())
             self._keys[memo] = key
         return key

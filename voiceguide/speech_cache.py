@@ -27,10 +27,11 @@ _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
 _SAMPLE_BYTES = 2
 
 
-def cache_key(*, text: str, voice_id: str, rate: int, language: str, engine: str) -> str:
+def cache_key(*, text: str, voice: str, rate: int, language: str, engine: str) -> str:
     """A file-name-safe digest of everything that changes the samples (not volume: the
-    renderer scales)."""
-    fields = [CACHE_FORMAT, text, voice_id, rate, language, engine]
+    renderer scales). ``voice`` is the voice as the script names it ("" for the best
+    voice of ``language``): resolving it would start the engine."""
+    fields = [CACHE_FORMAT, text, voice, rate, language, engine]
     blob = json.dumps(fields, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:40]
 
