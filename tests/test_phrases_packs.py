@@ -54,3 +54,27 @@ def test_durations_in_words(ms: int, language: str, words: str) -> None:
     (12, "de", "zwölf")])
 def test_numbers_in_words(n: int, language: str, word: str) -> None:
     assert number(n, language) == word
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("language", PACK_LANGUAGES)
+def test_every_bundled_script_compiles_in_every_language(language: str) -> None:
+    """Real voices: the longer words of other languages must still fit every timed slot."""
+    import dataclasses
+
+    from voiceguide.compile import compile_script
+    from voiceguide.library import bundled_scripts
+    from voiceguide.pipeline import load_checked
+    from voiceguide.speech import EngineSpeech
+
+    speech = EngineSpeech()
+    for entry in bundled_scripts():
+        script = load_checked(entry.path)
+        script = dataclasses.replace(
+            script, voice=dataclasses.replace(script.voice, language=language))
+        timeline = compile_script(script, speech=speech)
+        assert timeline.language == language
+        assert any(e.text == pack(language)["go"] for e in timeline.events), entry.name
+        # Longer words may crowd out a flexible cue, never an anchored count or beep.
+        crowded = [w.format() for w in timeline.warnings if "is dropped" not in w.message]
+        assert crowded == [], (entry.name, crowded)

@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.sound import Recorder, SoundServer, cue_onsets
 from tests.test_play_sound import SHORT, play_command, write
-from voiceguide import resume
+from voiceguide import history, resume
+from voiceguide.cli import main
 from voiceguide.pipeline import build_timeline
 from voiceguide.speech import EngineSpeech
 
@@ -122,6 +124,16 @@ def test_pause_skip_back_quit_then_resume(sound_server: SoundServer, tmp_path: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].split(" ", 1)[1] == "Rest"
     assert resume.load(script, None) is None
+
+    resumed, quit_ = history.sessions(script=str(script.resolve()))
+    assert (quit_.completed, quit_.stopped_in, quit_.skipped) == (False, "Rest", ("Rest",))
+    assert (resumed.completed, resumed.stopped_in, resumed.skipped) == (True, None, ())
+    shown = CliRunner().invoke(main, ["history", str(script)])
+    assert shown.exit_code == 0, shown.output
+    header, *rows = shown.output.splitlines()
+    start, end = header.index("RESULT"), header.index("SKIPPED")
+    results = [row[start:end].strip() for row in rows]
+    assert results[0] == "completed" and results[1].startswith("stopped in Rest at ")
 
 
 def test_ctrl_c_stops_saves_and_exits_130(sound_server: SoundServer, tmp_path: Path) -> None:

@@ -167,6 +167,8 @@ class Player:
         self.output = output_factory(self.samples, self.rate)
         self.clock = clock
         self._at_ms = 0
+        self.skipped: list[str] = []
+        """Labels of the sections skipped with ``skip``, in order (for the history)."""
         self._since: float | None = None
 
     def __enter__(self) -> Player:
@@ -237,6 +239,8 @@ class Player:
     def skip(self) -> None:
         """To the start of the next section (the end, after the last)."""
         index = self.section_index()
+        if index >= 0:
+            self.skipped.append(self.sections[index].label)
         following = self._starts[index + 1] if index + 1 < len(self._starts) else self.total_ms
         self.seek(following)
 

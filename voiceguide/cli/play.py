@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from voiceguide import resume
-from voiceguide.cli.options import echo_problems, run_errors, script_options
+from voiceguide import history, resume
+from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
 from voiceguide.display import SessionView, make_display
 from voiceguide.errors import UsageError
 from voiceguide.keys import key_reader
-from voiceguide.pipeline import build_timeline, resolve_script
+from voiceguide.overrides import Overrides
+from voiceguide.pipeline import Week, build_timeline, resolve_script
 from voiceguide.playback import probe_output
 from voiceguide.player import Player, play_session
 from voiceguide.timeline import Timeline
@@ -29,13 +31,14 @@ def block_start(timeline: Timeline, block: str) -> int:
 
 @click.command()
 @script_options
+@override_options
 @click.option("--from", "from_block", metavar="BLOCK",
               help="Start at a block, by name or number (1 = first).")
 @click.option("--resume", "resume_", is_flag=True,
               help="Start at the beginning of the set that was interrupted last time.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing while playing.")
-def play(script: str, week: int | None, from_block: str | None, resume_: bool,
-         quiet: bool) -> None:
+def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
+         resume_: bool, quiet: bool) -> None:
     """Play a session: put the device down and follow the voice and the beeps.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -48,12 +51,15 @@ def play(script: str, week: int | None, from_block: str | None, resume_: bool,
       q            quit (the position is kept for --resume)
 
     Quitting, Ctrl-C or a failure keeps the position for `--resume` (per script and
-    week); finishing clears it. Without a sound device, use `voiceguide export`.
+    week); finishing clears it. Every session is kept in `voiceguide history`;
+    `--week next` plays the week after the last one you completed. Without a sound
+    device, use `voiceguide export`.
 
     \b
     Examples:
       voiceguide play hip-thrust
-      voiceguide play hip-thrust --week 3 --from 2
+      voiceguide play hip-thrust --week next
+      voiceguide play hip-thrust --week 3 --from 2 --rest 60s
       voiceguide play my-workout.yaml --resume
     """
     with run_errors():
@@ -65,7 +71,8 @@ def play(script: str, week: int | None, from_block: str | None, resume_: bool,
 
         path = resolve_script(script)
         speech = EngineSpeech()
-        timeline = build_timeline(str(path), week=week, speech=speech)
+        timeline = build_timeline(str(path), week=week, speech=speech, overrides=overrides)
+        week = timeline.week
         echo_problems(timeline.warnings)
         start_ms = 0
         if from_block is not None:
@@ -81,6 +88,7 @@ def play(script: str, week: int | None, from_block: str | None, resume_: bool,
         player = Player(timeline, Renderer(timeline, speech))
         keep = ResumeKeeper(path, week, player)
         finished = False
+        started = datetime.now()
         try:
             with make_display(sys.stdout, quiet=quiet) as display, key_reader() as keys, player:
                 finished = play_session(player, SessionView(timeline), display, keys,
@@ -92,6 +100,18 @@ def play(script: str, week: int | None, from_block: str | None, resume_: bool,
                 resume.clear(path, week)
             else:
                 keep.save(player.resume_ms())
+            history.record(played_session(path, timeline, player, started, finished))
+
+
+def played_session(path: Path, timeline: Timeline, player: Player, started: datetime,
+                   finished: bool) -> history.Session:
+    """What the history keeps of this session; an unfinished one says where it stopped."""
+    stopped = None if finished else player.section(player.resume_ms())
+    return history.Session(
+        script=str(path.resolve()), title=timeline.title, week=timeline.week,
+        started_at=started, ended_at=datetime.now(), completed=finished,
+        stopped_at_ms=None if finished else player.resume_ms(),
+        stopped_in=stopped.label if stopped else None, skipped=tuple(player.skipped))
 
 
 class ResumeKeeper:
