@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import platformdirs
 
+from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import OutputError
 
 
@@ -51,16 +50,9 @@ def save(script: Path, week: int | None, point: ResumePoint) -> None:
     data = {"script": str(script.resolve()), "week": week, **asdict(point)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".resume-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     except OSError as exc:
         raise OutputError(f"cannot save the resume point in {path.parent}: {exc}") from exc
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False))
 
 
 def clear(script: Path, week: int | None) -> None:

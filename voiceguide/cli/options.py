@@ -43,7 +43,8 @@ def script_options(func: F) -> F:
         "--week",
         type=WeekType(),
         default=None,
-        help="Play the script as in week N of its progression; 'next': the week after "
+        metavar="N|next",
+        help="The script as in week N of its progression; 'next': the week after "
              "the last one you completed (see `voiceguide history`).",
     )(func)
     return click.argument("script", metavar="SCRIPT")(func)  # type: ignore[return-value]
