@@ -62,7 +62,7 @@ def test_hold_timing() -> None:
                          (23_600, "countdown"), (24_600, "end"), (26_100, "finish")]
     assert tl.total_ms == 27_000
     assert spans(tl) == [(0, 500, "intro", "Welcome"),
-                         (500, 4600, "intro", "Plank: set 1 of 1"),
+                         (500, 4600, "intro", "Plank: set 1 of 1 (get ready)"),
                          (4600, 24_600, "set", "Plank: set 1 of 1"),
                          (24_600, 27_000, "outro", "Done")]
     assert tl.work_ms == 20_000
@@ -84,10 +84,10 @@ def test_exercise_sets_rest_and_counts() -> None:
     ticks = [at for at, sound in beeps(tl) if sound == "tick"]
     assert ticks == [4600, 6600, 8600, 20_600, 22_600, 24_600]
     assert [at for at, sound in beeps(tl) if sound == "end"] == [9600, 25_600]
-    assert spans(tl)[1:5] == [(500, 3600, "intro", "Squat: set 1 of 2"),
+    assert spans(tl)[1:5] == [(500, 3600, "intro", "Squat: set 1 of 2 (get ready)"),
                               (3600, 9600, "set", "Squat: set 1 of 2"),
                               (9600, 16_800, "rest", "Rest"),
-                              (16_800, 19_600, "intro", "Squat: set 2 of 2")]
+                              (16_800, 19_600, "intro", "Squat: set 2 of 2 (get ready)")]
     assert tl.rest_ms == 7200
 
 
@@ -146,7 +146,7 @@ def test_warmup_moves_transition_and_switch_sides() -> None:
         (22_100, "Workout complete. Great work.")]
     assert (8400, "tick") in beeps(tl)
     assert spans(tl)[3:5] == [(13_400, 14_600, "rest", "Transition"),
-                              (14_600, 16_400, "intro", "Circles")]
+                              (14_600, 16_400, "intro", "Circles (get ready)")]
     assert [(c.start_ms, c.end_ms, c.title) for c in tl.chapters] == [(0, 23_800, "Warm")]
 
 
@@ -158,7 +158,7 @@ def test_rest_block_previews_warns_and_counts_into_next() -> None:
         (26_700, "Set one of one. Plank. Hold five seconds."), (27_500, "three"),
         (28_500, "two")]
     assert spans(tl)[1:4] == [(500, 26_700, "rest", "Rest"),
-                              (26_700, 30_500, "intro", "Plank: set 1 of 1"),
+                              (26_700, 30_500, "intro", "Plank: set 1 of 1 (get ready)"),
                               (30_500, 35_500, "set", "Plank: set 1 of 1")]
     assert [c.title for c in tl.chapters] == ["Rest", "Plank"]
 

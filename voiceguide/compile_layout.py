@@ -221,7 +221,7 @@ class Layout:
         for n, line in enumerate(part.countdown):
             at = start - 1000 * (len(part.countdown) - n)
             self._anchor(at, Mark(0, "countdown", line, room_ms=1000), block, set_)
-        self._section(start, block, part.label, "intro", set_)
+        self._section(start, block, f"{part.label} (get ready)", "intro", set_)
         self._anchor(start, Mark(0, "go", part.go), block, set_)
         for mark in sorted(part.marks, key=lambda m: m.offset_ms):
             self._anchor(start + mark.offset_ms, mark, block, set_)
