@@ -13,6 +13,8 @@ from voiceguide import history
 from voiceguide.cli import main
 from voiceguide.errors import OutputError
 from voiceguide.library import resolve_script
+from voiceguide.pipeline import load_checked
+from voiceguide.weeks import played_week
 
 START = datetime(2026, 11, 2, 7, 30)
 
@@ -36,16 +38,28 @@ def test_round_trip_newest_first(tmp_path: Path) -> None:
     assert history.sessions(db, script="/a.yaml", limit=1) == [second]
 
 
-def test_next_week_follows_the_last_completed_week(tmp_path: Path) -> None:
+def test_last_completed_week_ignores_unfinished_sessions(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    assert history.next_week("/a.yaml", 4, db) == 1
+    assert history.last_completed_week("/a.yaml", db) is None
     history.record(session("/a.yaml", 1, True), db)
     history.record(session("/a.yaml", 2, False, day=2), db)
-    assert history.next_week("/a.yaml", 4, db) == 2
-    history.record(session("/a.yaml", 2, True, day=3), db)
+    assert history.last_completed_week("/a.yaml", db) == 1
     history.record(session("/a.yaml", 4, True, day=4), db)
-    assert history.next_week("/a.yaml", 4, db) == 4
-    assert history.next_week("/b.yaml", 4, db) == 1
+    history.record(session("/a.yaml", 2, True, day=3), db)
+    assert history.last_completed_week("/a.yaml", db) == 4
+    assert history.last_completed_week("/b.yaml", db) is None
+
+
+def test_week_next_follows_the_history_up_to_the_last_week(tmp_path: Path) -> None:
+    path = tmp_path / "program.yaml"
+    path.write_bytes(resolve_script("hip-thrust").read_bytes())
+    script = load_checked(path)
+    assert played_week(path, script, "next") == 1
+    history.record(session(str(path.resolve()), 2, True))
+    assert played_week(path, script, "next") == 3
+    history.record(session(str(path.resolve()), 4, True, day=1))
+    assert played_week(path, script, "next") == 4  # a finished program repeats its end
+    assert played_week(path, script, 2) == 2
 
 
 def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -170,8 +170,9 @@ def test_session_loop_runs_keys_and_reports_sections(player) -> None:
     seen: list[int] = []
     keys = ScriptedKeys(player, ["n", "n", None, "space", None, "space"])
     lines = io.StringIO()
+    player.play(5_000)
     finished = play_session(player, SessionView(TIMELINE), LineDisplay(lines), keys,
-                            start_ms=5_000, on_section=seen.append)
+                            on_section=seen.append)
     assert not finished
     assert seen == [5_000, 15_000, 25_000]
     assert lines.getvalue().splitlines() == [

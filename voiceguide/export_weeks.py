@@ -17,8 +17,8 @@ from voiceguide.errors import UsageError
 from voiceguide.export import PlaylistItem
 from voiceguide.metadata import session_title
 from voiceguide.model import Script
-from voiceguide.pipeline import Week
 from voiceguide.timeline import Timeline
+from voiceguide.weeks import Week
 
 MAX_WEEK = 999
 WEEKS_SYNTAX = "N, N-M or N,M,... (e.g. 3, 1-4, 1,3,5)"

@@ -93,10 +93,9 @@ def sessions(path: Path | None = None, *, script: str | None = None,
                     tuple(json.loads(row[8]))) for row in rows]
 
 
-def next_week(script: str, last_week: int, path: Path | None = None) -> int:
-    """The week after the last completed one of ``script`` (1 if none), at most
-    ``last_week`` (the progression's last week: a finished program repeats its end)."""
+def last_completed_week(script: str, path: Path | None = None) -> int | None:
+    """The highest week of ``script`` played to the end, None if none was."""
     with _connect(path or history_path()) as db:
         (done,) = db.execute("SELECT MAX(week) FROM sessions WHERE script = ? AND completed"
                              " AND week IS NOT NULL", (script,)).fetchone()
-    return min((done or 0) + 1, last_week)
+    return done

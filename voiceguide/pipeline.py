@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from voiceguide import history
 from voiceguide.compile import compile_script
 from voiceguide.errors import ScriptError
 from voiceguide.library import resolve_script
 from voiceguide.model import Script
-from voiceguide.overrides import Overrides
+from voiceguide.overrides import NO_OVERRIDES, Overrides
+from voiceguide.overrides_apply import apply_overrides
 from voiceguide.parse import load_script
 from voiceguide.problems import Problem, has_errors, sorted_problems
 from voiceguide.progression import apply_week
 from voiceguide.speech_api import SpeechLengths
 from voiceguide.timeline import Timeline
+from voiceguide.weeks import Week, played_week
 
 __all__ = ["build_timeline", "check_script", "load_checked", "resolve_script"]
-
-NO_OVERRIDES = Overrides()
-NEXT_WEEK = "next"
-Week = int | Literal["next"] | None
-"""A week as the command line gives it: a number, ``next``, or None (as written)."""
-
 
 def load_checked(path: Path) -> Script:
     """Parse a script file, raising ScriptError with every problem if any is an error."""
@@ -48,17 +42,6 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     return sorted_problems(problems + list(timeline.warnings))
 
 
-def played_week(path: Path, script: Script, week: Week) -> int | None:
-    """``next`` is the week after the last completed one in the history (the last
-    week once the program is done; None for a script without progression)."""
-    if week != NEXT_WEEK:
-        return week  # type: ignore[return-value]
-    if not script.progression:
-        return None
-    last = max(entry.week for entry in script.progression)
-    return history.next_week(str(path.resolve()), last)
-
-
 def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
                    overrides: Overrides = NO_OVERRIDES) -> Timeline:
     """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid.
@@ -68,5 +51,5 @@ def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
     path = resolve_script(ref)
     script = load_checked(path)
     week = played_week(path, script, week)
-    played = overrides.apply(apply_week(script, week))
+    played = apply_overrides(apply_week(script, week), overrides)
     return compile_script(played, speech=speech, week=week)

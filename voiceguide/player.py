@@ -318,14 +318,14 @@ def play_session(
     display: StatusSink,
     keys: Keys,
     *,
-    start_ms: int = 0,
     on_section: Callable[[int], None] | None = None,
 ) -> bool:
-    """Play from ``start_ms`` until the end (True) or ``q`` (False), handling keys.
+    """Follow a started ``player`` until the end (True) or ``q`` (False), handling keys.
 
-    ``on_section`` gets the start (ms) of each section as it is entered, for resume.
+    The caller starts the sound (``player.play``) before building the display, so the
+    display's start-up does not delay the first cue. ``on_section`` gets the start (ms)
+    of each section as it is entered, for resume.
     """
-    player.play(start_ms)
     section = None
     while not player.finished():
         status = view.status(player.position_ms(), paused=player.paused)

@@ -31,10 +31,11 @@ from voiceguide.export_weeks import (
     weeks_folder,
 )
 from voiceguide.overrides import Overrides
-from voiceguide.pipeline import Week, build_timeline, load_checked, resolve_script
+from voiceguide.pipeline import build_timeline, load_checked, resolve_script
 from voiceguide.problems import Problem
 from voiceguide.speech import EngineSpeech
 from voiceguide.timeline import Timeline
+from voiceguide.weeks import Week
 
 WEEKS_FORMAT = "mp3"
 """The format of a week-by-week export when --format is not given (OUT is a folder)."""

@@ -13,8 +13,8 @@ import click
 from voiceguide.errors import ScriptError, VoiceguideError
 from voiceguide.model import LANGUAGES
 from voiceguide.overrides import Override, Overrides
-from voiceguide.pipeline import NEXT_WEEK
 from voiceguide.problems import Problem
+from voiceguide.weeks import NEXT_WEEK
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -13,11 +13,13 @@ from voiceguide.cli.options import echo_problems, override_options, run_errors, 
 from voiceguide.display import SessionView, make_display
 from voiceguide.errors import UsageError
 from voiceguide.keys import key_reader
+from voiceguide.library import resolve_script
 from voiceguide.overrides import Overrides
-from voiceguide.pipeline import Week, build_timeline, resolve_script
 from voiceguide.playback import probe_output
 from voiceguide.player import Player, play_session
 from voiceguide.timeline import Timeline
+from voiceguide.timeline_cache import load_timeline
+from voiceguide.weeks import Week
 
 
 def block_start(timeline: Timeline, block: str) -> int:
@@ -71,7 +73,7 @@ def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
 
         path = resolve_script(script)
         speech = EngineSpeech()
-        timeline = build_timeline(str(path), week=week, speech=speech, overrides=overrides)
+        timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
         week = timeline.week
         echo_problems(timeline.warnings)
         start_ms = 0
@@ -90,10 +92,11 @@ def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
         finished = False
         started = datetime.now()
         try:
-            with make_display(sys.stdout, quiet=quiet) as display, key_reader() as keys, player:
-                finished = play_session(player, SessionView(timeline), display, keys,
-                                        start_ms=player.section_start(start_ms),
-                                        on_section=keep.save)
+            with player:
+                player.play(player.section_start(start_ms))  # sound first, display after
+                with make_display(sys.stdout, quiet=quiet) as display, key_reader() as keys:
+                    finished = play_session(player, SessionView(timeline), display, keys,
+                                            on_section=keep.save)
         finally:
             player.close()
             if finished:

@@ -1,0 +1,147 @@
+"""The timeline cache: a hit is the compiled timeline, anything that decides it misses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeSpeech
+from voiceguide import history, pipeline, timeline_cache
+from voiceguide.overrides import Override, Overrides
+from voiceguide.timeline_cache import TimelineCache, load_timeline
+
+SCRIPT = """\
+workout: Cache test
+blocks:
+  - exercise: Squat
+    sets: 2
+    reps: 3
+    tempo: 1-0-1
+    rest: 10s
+progression:
+  - week: 1
+    set:
+      Squat: {reps: 2}
+  - week: 2
+    set:
+      Squat: {reps: 4}
+"""
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "cache-test.yaml"
+    path.write_text(SCRIPT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The scripts compiled (cache misses), by reference."""
+    seen: list[str] = []
+    real = pipeline.build_timeline
+
+    def counting(ref: str, **kwargs: object):
+        seen.append(ref)
+        return real(ref, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_timeline", counting)
+    return seen
+
+
+def load(script: Path, cache: TimelineCache, speech: object = None, **kwargs: object):
+    options = {"week": None, **kwargs}
+    return load_timeline(str(script), speech=speech or FakeSpeech(), cache=cache, **options)
+
+
+def test_a_hit_is_the_same_timeline_without_compiling(
+        script: Path, tmp_path: Path, compiles: list[str]) -> None:
+    cache = TimelineCache(tmp_path / "timelines")
+    first = load(script, cache)
+    again = load(script, cache)
+    assert len(compiles) == 1
+    assert again == first
+    assert again.warnings == first.warnings
+    assert len(list(cache.folder.glob("*.pickle"))) == 1
+
+
+def test_script_week_overrides_and_history_each_miss(
+        script: Path, tmp_path: Path, compiles: list[str]) -> None:
+    cache = TimelineCache(tmp_path / "timelines")
+    base = load(script, cache)
+    week2 = load(script, cache, week=2)
+    fewer = load(script, cache, overrides=Overrides(fields=(Override("--reps", "reps", "1"),)))
+    assert len(compiles) == 3
+    assert len(week2.events) > len(base.events) > len(fewer.events)
+    script.write_text(SCRIPT.replace("Squat", "Lunge"), encoding="utf-8")
+    assert "Lunge" in [c.title for c in load(script, cache).chapters]
+    assert len(compiles) == 4
+
+    assert load(script, cache, week="next").week == 1
+    history.record(history.Session(
+        script=str(script.resolve()), title="Cache test", week=1,
+        started_at=datetime(2026, 11, 25, 7), ended_at=datetime(2026, 11, 25, 8),
+        completed=True))
+    assert load(script, cache, week="next").week == 2
+    assert len(compiles) == 6
+
+
+def test_changed_speech_lengths_compile_again(
+        script: Path, tmp_path: Path, compiles: list[str]) -> None:
+    cache = TimelineCache(tmp_path / "timelines")
+    short = load(script, cache, speech=FakeSpeech(ms_per_char=40))
+    longer = load(script, cache, speech=FakeSpeech(ms_per_char=45))
+    assert len(compiles) == 2
+    assert longer.total_ms > short.total_ms
+
+
+def test_a_damaged_entry_is_compiled_again_and_replaced(
+        script: Path, tmp_path: Path, compiles: list[str]) -> None:
+    cache = TimelineCache(tmp_path / "timelines")
+    first = load(script, cache)
+    (entry,) = cache.folder.glob("*.pickle")
+    entry.write_bytes(entry.read_bytes()[:100])
+    assert load(script, cache) == first
+    assert load(script, cache) == first
+    assert len(compiles) == 2
+
+
+def test_unwritable_folder_still_plays(script: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert load(script, TimelineCache(blocker / "timelines")).title == "Cache test"
+
+
+def test_least_recently_used_entries_go_first(
+        script: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timeline_cache, "MAX_ENTRIES", 2)
+    cache = TimelineCache(tmp_path / "timelines")
+    load(script, cache, week=1)
+    load(script, cache, week=2)
+    load(script, cache, week=1)  # a hit: now the most recently used
+    load(script, cache)
+    kept = {t.week for t in (cache.load(p.stem, FakeSpeech())
+                             for p in cache.folder.glob("*.pickle"))}
+    assert kept == {1, None}
+
+
+@pytest.mark.engine
+def test_a_hit_imports_no_parser_or_compiler(script: Path, tmp_path: Path) -> None:
+    """What the cache is for: ``play`` starts its sound without these imports."""
+    cache = tmp_path / "timelines"
+    program = (
+        "import sys\n"
+        "from voiceguide.speech import EngineSpeech\n"
+        "from voiceguide.timeline_cache import TimelineCache, load_timeline\n"
+        f"load_timeline({str(script)!r}, week=None, speech=EngineSpeech(),\n"
+        f"              cache=TimelineCache(__import__('pathlib').Path({str(cache)!r})))\n"
+        "print(sorted(m for m in ('yaml', 'num2words', 'voiceguide.parse',\n"
+        "                         'voiceguide.compile') if m in sys.modules))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["['num2words', 'voiceguide.compile', 'voiceguide.parse', 'yaml']", "[]"]
