@@ -2,7 +2,8 @@
 
 Parsing and compiling took about 0.1 s of the 0.5 s allowed before ``play``'s first
 sound: 0.03 s of work, the rest importing YAML, num2words, the parser and the compiler.
-A hit imports none of them. A timeline is a pure function of what the key covers:
+A hit imports none of them. ``play``, ``export`` and ``show`` all go through it, so any
+of them warms it for the others. A timeline is a pure function of what the key covers:
 
 - the script's bytes and absolute path (a cue sound file is found next to it);
 - the week as asked, and for ``next`` the last week completed in the history;

@@ -30,11 +30,12 @@ from voiceguide.export_weeks import (
     playlist_item,
     weeks_folder,
 )
+from voiceguide.library import resolve_script
 from voiceguide.overrides import Overrides
-from voiceguide.pipeline import build_timeline, load_checked, resolve_script
 from voiceguide.problems import Problem
 from voiceguide.speech import EngineSpeech
 from voiceguide.timeline import Timeline
+from voiceguide.timeline_cache import load_timeline
 from voiceguide.weeks import Week
 
 WEEKS_FORMAT = "mp3"
@@ -156,6 +157,8 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
                     raise click.UsageError(f"--weeks cannot be combined with {name}: "
                                            "--weeks already picks the weeks, one file each")
             fmt = fmt or WEEKS_FORMAT
+            from voiceguide.pipeline import load_checked  # the parser: only --weeks needs it
+
             plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
                               timeline_json=timeline_json)
             files, playlist = plan.files, plan.playlist
@@ -167,8 +170,8 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
         timelines: list[Timeline] = []
         shown: set[Problem] = set()
         for file in files:
-            timeline = build_timeline(str(path), week=file.week, speech=speech,
-                                      overrides=overrides)
+            timeline = load_timeline(str(path), week=file.week, speech=speech,
+                                     overrides=overrides)
             echo_problems([p for p in timeline.warnings if p not in shown])
             shown.update(timeline.warnings)
             cues = load_cue_sounds(timeline.beeps, script_file=str(path))

@@ -9,9 +9,9 @@ import click
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
 from voiceguide.cli.table import aligned
 from voiceguide.overrides import Overrides
-from voiceguide.pipeline import build_timeline
 from voiceguide.speech import EngineSpeech
 from voiceguide.timeline import Event, Timeline
+from voiceguide.timeline_cache import load_timeline
 
 
 def clock(ms: int) -> str:
@@ -69,8 +69,8 @@ def show(script: str, week: int | None, overrides: Overrides, as_json: bool) -> 
       voiceguide show hip-thrust --rest 60s --set "Hip thrust.reps=10"
     """
     with run_errors():
-        timeline = build_timeline(script, week=week, speech=EngineSpeech(),
-                                  overrides=overrides)
+        timeline = load_timeline(script, week=week, speech=EngineSpeech(),
+                                 overrides=overrides)
     echo_problems(timeline.warnings)
     if as_json:
         click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
