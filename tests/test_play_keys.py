@@ -80,6 +80,17 @@ class Terminal:
         return self.process.returncode
 
 
+def test_a_key_typed_while_play_starts_is_not_lost(sound_server: SoundServer,
+                                                  tmp_path: Path) -> None:
+    script = write(tmp_path, SHORT, "typeahead.yaml")
+    term = Terminal(play_command(script), sound_server.env)
+    term.send(b"q")  # before play has even imported its modules
+    assert term.close() == 0
+    (last,) = history.sessions(script=str(script.resolve()), limit=1)
+    assert not last.completed
+    assert last.stopped_at_ms == 0
+
+
 def test_pause_skip_back_quit_then_resume(sound_server: SoundServer, tmp_path: Path) -> None:
     script = write(tmp_path, SHORT, "keys.yaml")
     timeline = build_timeline(str(script), week=None, speech=EngineSpeech())

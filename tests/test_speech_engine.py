@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from voiceguide.speech import (
     PAD_MS,
     SILENCE_THRESHOLD,
     EngineSpeech,
+    engine_identity,
     engine_version,
     list_voices,
     resolve_voice,
@@ -155,6 +157,11 @@ def test_synthesis_prints_nothing(speech: EngineSpeech, capfd: pytest.CaptureFix
 def test_engine_version_names_espeak_and_pyttsx3() -> None:
     assert engine_version().startswith("eSpeak NG 1.")
     assert "pyttsx3 2." in engine_version()
+
+
+def test_engine_identity_names_espeak_and_digests_pyttsx3() -> None:
+    """The speech cache's key: the same library version, pyttsx3 by its source."""
+    assert re.fullmatch(r"eSpeak NG 1\.\S+; pyttsx3 source [0-9a-f]{12}", engine_identity())
 
 
 FALLBACK = """

@@ -50,7 +50,9 @@ class TerminalKeys:
 
     def __enter__(self) -> TerminalKeys:
         self._saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd)
+        # TCSANOW: keys typed while play was starting stay readable (the default,
+        # TCSAFLUSH, would drop them: a ``q`` pressed at the first sound went unheard).
+        tty.setcbreak(self.fd, termios.TCSANOW)
         return self
 
     def __exit__(

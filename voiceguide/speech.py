@@ -15,8 +15,8 @@ machine: the first synthesis is the one every later run uses.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
-import importlib.metadata
 import os
 import tempfile
 import threading
@@ -191,15 +191,33 @@ def _engine() -> _Engine:
 
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
-    """Engine and driver versions, e.g. ``eSpeak NG 1.51; pyttsx3 2.99`` (part of cache keys).
+    """Engine and driver versions for people, e.g. ``eSpeak NG 1.51; pyttsx3 2.99``."""
+    import importlib.metadata
 
-    Read from the loaded library without starting the engine, so a session whose clips
-    are all cached never pays the engine's start-up before its first sound.
+    return f"{_espeak_version()}; pyttsx3 {importlib.metadata.version('pyttsx3')}"
+
+
+@functools.lru_cache(maxsize=1)
+def engine_identity() -> str:
+    """What makes a clip, for cache keys: eSpeak NG's version and a digest of pyttsx3's
+    source, e.g. ``eSpeak NG 1.51; pyttsx3 source 3f2a9c0d1e4b``.
+
+    Read from the loaded library without starting the engine, and without
+    importlib.metadata (its import cost 20-30 ms), so a session whose clips are all
+    cached pays neither before its first sound.
     """
+    version = _espeak_version()
+    folder = Path(_import_pyttsx3().__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(folder.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return f"{version}; pyttsx3 source {digest.hexdigest()[:12]}"
+
+
+def _espeak_version() -> str:
     _import_pyttsx3()
     espeak = importlib.import_module("pyttsx3.drivers._espeak")
-    driver = importlib.metadata.version("pyttsx3")
-    return f"eSpeak NG {espeak.Info(None).decode()}; pyttsx3 {driver}"
+    return f"eSpeak NG {espeak.Info(None).decode()}"
 
 
 def _language_rank(voice: VoiceInfo, language: str) -> int | None:
@@ -318,7 +336,7 @@ class EngineSpeech:
 
 def _trimmed_by() -> str:
     """The engine plus the trimming settings: changing either orphans old cache entries."""
-    return f"{engine_version()}; trimmed at {SILENCE_THRESHOLD} with {PAD_MS} ms pad"
+    return f"{engine_identity()}; trimmed at {SILENCE_THRESHOLD} with {PAD_MS} ms pad"
 
 
 def _memo_key(text: str, voice: VoiceSettings) -> tuple[str, str, str | None, int]:

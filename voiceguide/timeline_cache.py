@@ -44,7 +44,7 @@ from voiceguide.weeks import NEXT_WEEK, Week
 CACHE_FORMAT = 1
 """Bump when the key or the entry layout changes, to orphan old entries."""
 MAX_ENTRIES = 64
-"""Entries kept (each a few hundred kB at most: a 20-minute session is about 60 kB)."""
+"""Entries kept (a 20-minute session takes about 30 kB; the most events allowed, 1.3 MB)."""
 COMPILING_PACKAGES = ("yaml", "num2words")
 """Third-party packages whose code decides a timeline (parsing, numbers in words)."""
 
