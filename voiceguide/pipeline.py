@@ -19,6 +19,7 @@ from voiceguide.weeks import Week, played_week
 
 __all__ = ["build_timeline", "check_script", "load_checked", "resolve_script"]
 
+
 def load_checked(path: Path) -> Script:
     """Parse a script file, raising ScriptError with every problem if any is an error."""
     script, problems = load_script(path)

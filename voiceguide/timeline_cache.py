@@ -65,7 +65,8 @@ class TimelineCache:
     def key(self, path: Path, week: Week, overrides: Overrides) -> str:
         path = path.resolve()
         asked = (week, history.last_completed_week(str(path))) if week == NEXT_WEEK else week
-        parts = (CACHE_FORMAT, code_stamp(), str(path), path.read_bytes(), asked, overrides)
+        script = hashlib.sha256(path.read_bytes()).hexdigest()
+        parts = (CACHE_FORMAT, code_stamp(), str(path), script, asked, overrides)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def load(self, key: str, speech: SpeechLengths) -> Timeline | None:
