@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from voiceguide.compile import compile_script
-from voiceguide.parse import load_script
-from voiceguide.speech import EngineSpeech
+from voiceguide.compile.compiler import compile_script
+from voiceguide.script.parse import load_script
+from voiceguide.speech.engine import EngineSpeech
 
 BLOCK_TEMPLATES = (
     "  - exercise: Squat {i}\n    sets: 1\n    reps: 2\n    tempo: 1-0-1\n    rest: 10s\n"

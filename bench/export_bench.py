@@ -33,7 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from voiceguide.encode import CODEC_ARGS, find_ffmpeg
+from voiceguide.export.sinks import CODEC_ARGS
+from voiceguide.ffmpeg import find_ffmpeg
 
 EXERCISES = ("Hip thrust", "Glute bridge", "Split squat", "Step-up", "Good morning",
              "Side plank", "Clamshell", "Donkey kick", "Fire hydrant", "Frog pump")

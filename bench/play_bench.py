@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.sound import SoundServer, cue_onsets  # noqa: E402
-from voiceguide.audio import SAMPLE_RATE  # noqa: E402
-from voiceguide.pipeline import build_timeline  # noqa: E402
-from voiceguide.speech import EngineSpeech  # noqa: E402
+from voiceguide.app import build_timeline  # noqa: E402
+from voiceguide.render.samples import SAMPLE_RATE  # noqa: E402
+from voiceguide.speech.engine import EngineSpeech  # noqa: E402
 
 ROUND = """\
   - hold: Plank

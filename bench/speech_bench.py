@@ -12,8 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from voiceguide import speech
-from voiceguide.model import VoiceSettings
+from voiceguide.script.model import VoiceSettings
+from voiceguide.speech import engine as speech
 
 VOICE = VoiceSettings()
 LOOKUPS = 5000

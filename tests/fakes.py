@@ -9,8 +9,8 @@ import zlib
 
 import numpy as np
 
-from voiceguide.model import VoiceSettings
-from voiceguide.speech_api import Clip
+from voiceguide.script.model import VoiceSettings
+from voiceguide.speech.protocol import Clip
 
 FAKE_RATE = 22050
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from tests.fakes import FakeSpeech
-from voiceguide.model import BeepSettings, VoiceSettings
-from voiceguide.timeline import BEEP_MS, Chapter, Event, Timeline
+from voiceguide.script.model import BeepSettings, VoiceSettings
+from voiceguide.timeline.events import BEEP_MS, Chapter, Event, Timeline
 
 VOICE = VoiceSettings()
 

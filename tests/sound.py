@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import SAMPLE_RATE
-from voiceguide.cue_sounds import bundled_cues
-from voiceguide.timeline import Timeline
+from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.timeline.events import Timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_SCRIPT = ROOT / "tools" / "sound-server.sh"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voiceguide.authoring import template_names
 from voiceguide.cli import main
-from voiceguide.library import bundled_dir, user_dir
+from voiceguide.store.authoring import template_names
+from voiceguide.store.library import bundled_dir, user_dir
 
 pytestmark = pytest.mark.engine
 

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from voiceguide.cli import main
-from voiceguide.library import bundled_scripts
+from voiceguide.store.library import bundled_scripts
 
 pytestmark = pytest.mark.engine
 

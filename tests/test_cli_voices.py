@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.sound import Recorder, SoundServer
-from voiceguide.audio import SAMPLE_RATE
 from voiceguide.cli import main
-from voiceguide.model import LANGUAGES, VoiceSettings
-from voiceguide.speech import EngineSpeech
+from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.script.model import LANGUAGES, VoiceSettings
+from voiceguide.speech.engine import EngineSpeech
 
 pytestmark = pytest.mark.engine
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes import FakeSpeech
-from voiceguide.compile import compile_script
+from voiceguide.compile.compiler import compile_script
 from voiceguide.errors import ScriptError
-from voiceguide.model import (
+from voiceguide.problems import Loc
+from voiceguide.script.model import (
     Cues,
     Exercise,
     Hold,
@@ -24,8 +25,7 @@ from voiceguide.model import (
     Tempo,
     Warmup,
 )
-from voiceguide.problems import Loc
-from voiceguide.timeline import Timeline
+from voiceguide.timeline.events import Timeline
 
 SPEECH = FakeSpeech(ms_per_char=0, min_ms=500)
 
@@ -209,7 +209,7 @@ def test_weight_is_spoken_in_the_announcement() -> None:
 
 
 def test_language_words_and_overrides() -> None:
-    from voiceguide.model import VoiceSettings
+    from voiceguide.script.model import VoiceSettings
     tl = compiled(Rest(90_000), Hold(name="Brücke", time_ms=5000),
                   voice=VoiceSettings(language="de"), phrases=(("go", "Und los!"),))
     texts = [t for _, t in said(tl)]

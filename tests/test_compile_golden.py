@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeSpeech
-from voiceguide.compile import compile_script
-from voiceguide.parse import parse_script
-from voiceguide.timeline_dump import dump_text
+from voiceguide.compile.compiler import compile_script
+from voiceguide.script.parse import parse_script
+from voiceguide.timeline.dump import dump_text
 
 CASES = Path(__file__).parent / "data" / "cases"
 UPDATE = os.environ.get("VOICEGUIDE_UPDATE_GOLDEN") == "1"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voiceguide.placement import SpeechTrack
+from voiceguide.compile.placement import SpeechTrack
 
 
 def track(*spans: tuple[int, int]) -> SpeechTrack:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes import FakeSpeech
-from voiceguide.compile import compile_script
+from voiceguide.adjust.week import apply_week
+from voiceguide.compile.compiler import compile_script
 from voiceguide.errors import ScriptError
-from voiceguide.model import Exercise, Hold, ProgressionEntry, Script, Spoken
 from voiceguide.problems import Loc
-from voiceguide.progression import apply_week
+from voiceguide.script.model import Exercise, Hold, ProgressionEntry, Script, Spoken
 
 SCRIPT = Script("p.yaml", "Glutes", (Exercise(name="Thrust", sets=3, reps=12),
                                      Hold(name="Plank", time_ms=30_000)),

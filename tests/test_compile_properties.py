@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import FakeSpeech
-from voiceguide.compile import compile_script
-from voiceguide.model import (
+from voiceguide.compile.compiler import compile_script
+from voiceguide.problems import Loc
+from voiceguide.script.model import (
     LANGUAGES,
     Cues,
     Every,
@@ -29,8 +30,7 @@ from voiceguide.model import (
     VoiceSettings,
     Warmup,
 )
-from voiceguide.problems import Loc
-from voiceguide.timeline import Timeline
+from voiceguide.timeline.events import Timeline
 
 texts = st.text(alphabet="abc def.", min_size=1, max_size=40).map(
     lambda s: s.strip() or "x")

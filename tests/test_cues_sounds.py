@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voiceguide.audio import SAMPLE_RATE, read_wav
-from voiceguide.cue_sounds import CUSTOM_PEAK, bundled_cues, load_cue_sounds
 from voiceguide.errors import ScriptError
-from voiceguide.model import BeepSettings
 from voiceguide.problems import Loc
-from voiceguide.timeline import BEEP_MS, BEEP_SOUNDS
+from voiceguide.render.beeps import CUSTOM_PEAK, bundled_cues, load_cue_sounds
+from voiceguide.render.samples import SAMPLE_RATE, read_wav
+from voiceguide.script.model import BeepSettings
+from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "audio_cues"

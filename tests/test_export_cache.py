@@ -15,13 +15,13 @@ import pytest
 
 from tests.fakes import FakeSpeech
 from tests.render_support import beep, say, timeline_of
-from voiceguide.cue_sounds import bundled_cues
 from voiceguide.errors import FfmpegMissingError
-from voiceguide.export import export_session
-from voiceguide.export_cache import STALE_S, ExportCache, session_digest
-from voiceguide.model import BeepSettings
-from voiceguide.speech_api import Clip
-from voiceguide.timeline import Timeline
+from voiceguide.export.cache import STALE_S, ExportCache, session_digest
+from voiceguide.export.files import export_session
+from voiceguide.render.beeps import bundled_cues
+from voiceguide.script.model import BeepSettings
+from voiceguide.speech.protocol import Clip
+from voiceguide.timeline.events import Timeline
 
 pytestmark = pytest.mark.ffmpeg
 

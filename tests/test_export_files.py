@@ -18,12 +18,13 @@ from mutagen.wave import WAVE
 
 from tests.fakes import FakeSpeech
 from tests.render_support import beep, say, timeline_of
-from voiceguide import encode
-from voiceguide.audio import ms_to_samples
 from voiceguide.errors import FfmpegMissingError, OutputError, UsageError
-from voiceguide.export import export_session, output_format, safe_name
-from voiceguide.metadata import clock_ms, export_chapters
-from voiceguide.timeline import Chapter, Timeline
+from voiceguide.export import sinks as encode
+from voiceguide.export.files import export_session, output_format, safe_name
+from voiceguide.export.tags import clock_ms, export_chapters
+from voiceguide.ffmpeg import find_ffmpeg
+from voiceguide.render.samples import ms_to_samples
+from voiceguide.timeline.events import Chapter, Timeline
 
 
 def session() -> Timeline:
@@ -211,4 +212,4 @@ def test_pip_shipped_ffmpeg_is_used_when_none_is_on_path(
     monkeypatch.setenv("PATH", str(tmp_path))
     shipped = types.SimpleNamespace(get_ffmpeg_exe=lambda: "/opt/pip/ffmpeg-bin")
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", shipped)
-    assert encode.find_ffmpeg() == "/opt/pip/ffmpeg-bin"
+    assert find_ffmpeg() == "/opt/pip/ffmpeg-bin"

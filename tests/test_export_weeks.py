@@ -14,10 +14,10 @@ from click.testing import CliRunner, Result
 from mutagen.mp3 import MP3
 from mutagen.wave import WAVE
 
+from voiceguide.app import load_checked
 from voiceguide.cli import main
 from voiceguide.errors import UsageError
-from voiceguide.export_weeks import parse_weeks, plan_weeks
-from voiceguide.pipeline import load_checked
+from voiceguide.export.weeks import parse_weeks, plan_weeks
 
 WEEKLY = """\
 format: 1

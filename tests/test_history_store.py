@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from voiceguide import history
+from voiceguide.adjust.weeks import played_week
+from voiceguide.app import load_checked
 from voiceguide.cli import main
 from voiceguide.errors import OutputError
-from voiceguide.library import resolve_script
-from voiceguide.pipeline import load_checked
-from voiceguide.weeks import played_week
+from voiceguide.store import history
+from voiceguide.store.library import resolve_script
 
 START = datetime(2026, 11, 2, 7, 30)
 
@@ -54,12 +54,11 @@ def test_week_next_follows_the_history_up_to_the_last_week(tmp_path: Path) -> No
     path = tmp_path / "program.yaml"
     path.write_bytes(resolve_script("hip-thrust").read_bytes())
     script = load_checked(path)
-    assert played_week(path, script, "next") == 1
-    history.record(session(str(path.resolve()), 2, True))
-    assert played_week(path, script, "next") == 3
-    history.record(session(str(path.resolve()), 4, True, day=1))
-    assert played_week(path, script, "next") == 4  # a finished program repeats its end
-    assert played_week(path, script, 2) == 2
+    assert played_week(script, "next", last_completed=None) == 1
+    assert played_week(script, "next", last_completed=2) == 3
+    assert played_week(script, "next", last_completed=4) == 4  # a finished program repeats
+    assert played_week(script, 2, last_completed=4) == 2
+    assert played_week(script, None, last_completed=4) is None
 
 
 def test_unusable_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voiceguide.parse import parse_script
-from voiceguide.parse_blocks import FIELDS, KINDS
-from voiceguide.phrases import PLACEHOLDERS
 from voiceguide.problems import has_errors, sorted_problems
+from voiceguide.script.blocks import FIELDS, KINDS
+from voiceguide.script.parse import parse_script
+from voiceguide.script.phrases import PLACEHOLDERS
 
 GOOD = """\
 workout: Hip thrust

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from voiceguide.parse import parse_script
+from voiceguide.script.parse import parse_script
 
 OK = "workout: W\nblocks:\n  - say: hi\n"
 """A valid script; cases below append or change lines of something like it."""

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from voiceguide.parse import load_script, parse_script
+from voiceguide.script.parse import load_script, parse_script
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT_DOC = ROOT / "docs" / "script-format.md"
@@ -23,7 +23,7 @@ FORMAT_DOC = ROOT / "docs" / "script-format.md"
 
 @functools.cache
 def validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("voiceguide").joinpath("schema.json").read_text())
+    schema = json.loads(resources.files("voiceguide.script").joinpath("schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from voiceguide.errors import ScriptError
-from voiceguide.model import Exercise, Hold, March, Rest, Spoken, Tempo, Warmup
-from voiceguide.parse import load_script, parse_field, parse_script
 from voiceguide.problems import Loc
-from voiceguide.values import did_you_mean
-from voiceguide.yaml_nodes import MAX_NODES, expanded_size
+from voiceguide.script.model import Exercise, Hold, March, Rest, Spoken, Tempo, Warmup
+from voiceguide.script.parse import load_script, parse_field, parse_script
+from voiceguide.script.values import did_you_mean
+from voiceguide.script.yaml_nodes import MAX_NODES, expanded_size
 
 
 def parse_ok(text: str, path: str = "t.yaml"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.phrases import PACK_LANGUAGES, PLACEHOLDERS, Phrasebook, fill, pack, placeholders_in
-from voiceguide.spoken import duration, number
+from voiceguide.compile.phrasebook import Phrasebook, fill
+from voiceguide.compile.words import duration, number
+from voiceguide.script.phrases import PACK_LANGUAGES, PLACEHOLDERS, pack, placeholders_in
 
 
 @pytest.mark.parametrize("language", PACK_LANGUAGES)
@@ -18,7 +19,7 @@ def test_pack_has_every_phrase_with_allowed_placeholders_only(language: str) -> 
 
 
 def test_every_script_language_has_a_pack() -> None:
-    from voiceguide.model import LANGUAGES
+    from voiceguide.script.model import LANGUAGES
     assert set(LANGUAGES) <= set(PACK_LANGUAGES)
 
 
@@ -62,10 +63,10 @@ def test_every_bundled_script_compiles_in_every_language(language: str) -> None:
     """Real voices: the longer words of other languages must still fit every timed slot."""
     import dataclasses
 
-    from voiceguide.compile import compile_script
-    from voiceguide.library import bundled_scripts
-    from voiceguide.pipeline import load_checked
-    from voiceguide.speech import EngineSpeech
+    from voiceguide.app import load_checked
+    from voiceguide.compile.compiler import compile_script
+    from voiceguide.speech.engine import EngineSpeech
+    from voiceguide.store.library import bundled_scripts
 
     speech = EngineSpeech()
     for entry in bundled_scripts():

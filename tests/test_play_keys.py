@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from tests.sound import Recorder, SoundServer, cue_onsets
 from tests.test_play_sound import SHORT, play_command, write
-from voiceguide import history, resume
+from voiceguide.app import build_timeline
 from voiceguide.cli import main
-from voiceguide.pipeline import build_timeline
-from voiceguide.speech import EngineSpeech
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.store import history, resume
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
 

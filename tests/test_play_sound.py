@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.sound import Recorder, SoundServer, cue_onsets
-from voiceguide.pipeline import build_timeline
-from voiceguide.speech import EngineSpeech
+from voiceguide.app import build_timeline
+from voiceguide.speech.engine import EngineSpeech
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
 

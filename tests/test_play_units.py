@@ -7,12 +7,12 @@ import io
 import numpy as np
 import pytest
 
-from voiceguide import resume
-from voiceguide.display import LineDisplay, SessionView, mmss
-from voiceguide.keys import decode
-from voiceguide.model import BeepSettings, VoiceSettings
-from voiceguide.player import BACK_AGAIN_MS, Player, play_session
-from voiceguide.timeline import Chapter, Event, Section, Timeline
+from voiceguide.play.display import LineDisplay, SessionView, mmss
+from voiceguide.play.keys import decode
+from voiceguide.play.player import BACK_AGAIN_MS, Player, play_session
+from voiceguide.script.model import BeepSettings, VoiceSettings
+from voiceguide.store import resume
+from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
 RATE = 22050
 

@@ -9,13 +9,13 @@ import pytest
 
 from tests.fakes import FakeSpeech
 from tests.render_support import VOICE, beep, find_onsets, say, timeline_of
-from voiceguide.audio import ms_to_samples
-from voiceguide.compile import compile_script
-from voiceguide.cue_sounds import bundled_cues
-from voiceguide.model import BeepSettings, VoiceSettings
-from voiceguide.parse import load_script
-from voiceguide.render import BEEP_GAIN, SAMPLE_RATE, SPEECH_PEAK, Renderer
-from voiceguide.speech_api import Clip
+from voiceguide.compile.compiler import compile_script
+from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.mixer import BEEP_GAIN, SAMPLE_RATE, SPEECH_PEAK, Renderer
+from voiceguide.render.samples import ms_to_samples
+from voiceguide.script.model import BeepSettings, VoiceSettings
+from voiceguide.script.parse import load_script
+from voiceguide.speech.protocol import Clip
 
 SCRIPTS = sorted((Path(__file__).resolve().parent.parent / "scripts").glob("*.yaml"))
 

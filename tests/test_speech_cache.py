@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voiceguide.speech import PAD_MS, SILENCE_THRESHOLD, trim_silence
-from voiceguide.speech_api import Clip
-from voiceguide.speech_cache import SpeechCache, cache_key
+from voiceguide.speech.cache import SpeechCache, cache_key
+from voiceguide.speech.engine import PAD_MS, SILENCE_THRESHOLD, trim_silence
+from voiceguide.speech.protocol import Clip
 
 RATE = 22050
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from voiceguide.errors import SpeechEngineError
-from voiceguide.model import LANGUAGES, VoiceSettings
-from voiceguide.speech import (
+from voiceguide.script.model import LANGUAGES, VoiceSettings
+from voiceguide.speech.engine import (
     PAD_MS,
     SILENCE_THRESHOLD,
     EngineSpeech,
@@ -168,8 +168,8 @@ FALLBACK = """
 import os, sys
 from pathlib import Path
 import espeakng_loader
-from voiceguide.model import LANGUAGES, VoiceSettings
-from voiceguide.speech import EngineSpeech
+from voiceguide.script.model import LANGUAGES, VoiceSettings
+from voiceguide.speech.engine import EngineSpeech
 speech = EngineSpeech(cache_dir=Path(sys.argv[1]))
 ms = [speech.duration_ms("Go!", VoiceSettings(language=lang)) for lang in LANGUAGES]
 assert all(m > 100 for m in ms), ms

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from voiceguide import speech
 from voiceguide.errors import SpeechEngineError
-from voiceguide.model import VoiceSettings
+from voiceguide.script.model import VoiceSettings
+from voiceguide.speech import engine as speech
 
 
 @pytest.fixture(autouse=True)

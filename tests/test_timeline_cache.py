@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeSpeech
-from voiceguide import history, pipeline, timeline_cache
-from voiceguide.overrides import Override, Overrides
-from voiceguide.timeline_cache import TimelineCache, load_timeline
+from voiceguide import app
+from voiceguide.adjust.overrides import Override, Overrides
+from voiceguide.app import load_timeline
+from voiceguide.store import history
+from voiceguide.store import timelines as timeline_cache
+from voiceguide.store.timelines import TimelineCache
 
 SCRIPT = """\
 workout: Cache test
@@ -43,13 +46,13 @@ def script(tmp_path: Path) -> Path:
 def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The scripts compiled (cache misses), by reference."""
     seen: list[str] = []
-    real = pipeline.build_timeline
+    real = app.build_timeline
 
     def counting(ref: str, **kwargs: object):
         seen.append(ref)
         return real(ref, **kwargs)
 
-    monkeypatch.setattr(pipeline, "build_timeline", counting)
+    monkeypatch.setattr(app, "build_timeline", counting)
     return seen
 
 
@@ -133,17 +136,19 @@ def test_least_recently_used_entries_go_first(
 def test_a_hit_imports_no_parser_or_compiler(script: Path, tmp_path: Path) -> None:
     """What the cache is for: ``play`` starts its sound without these imports."""
     cache = tmp_path / "timelines"
-    slow = ("yaml", "num2words", "voiceguide.parse", "voiceguide.compile", "importlib.metadata")
+    slow = ("yaml", "num2words", "voiceguide.script.parse", "voiceguide.compile.compiler",
+            "importlib.metadata")
     program = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from voiceguide.speech import EngineSpeech\n"
-        "from voiceguide.timeline_cache import TimelineCache, load_timeline\n"
+        "from voiceguide.speech.engine import EngineSpeech\n"
+        "from voiceguide.app import load_timeline\n"
+        "from voiceguide.store.timelines import TimelineCache\n"
         f"load_timeline({str(script)!r}, week=None, speech=EngineSpeech(),\n"
         f"              cache=TimelineCache(Path({str(cache)!r})))\n"
         f"print(' '.join(m for m in {slow!r} if m in sys.modules))\n"
     )
     miss, hit = (subprocess.run([sys.executable, "-c", program], capture_output=True,
                                 text=True, check=True).stdout.split() for _ in range(2))
-    assert {"yaml", "num2words", "voiceguide.parse", "voiceguide.compile"} <= set(miss)
+    assert set(slow[:-1]) <= set(miss)
     assert hit == []

@@ -8,7 +8,7 @@ The five sounds use different pitches and contours so they are told apart by ear
 by a matched filter: ``go`` rises, ``countdown`` is a single pip, ``tick`` a soft
 wood-block click, ``end`` falls, ``finish`` is a rising four-note arpeggio.
 
-Lengths are exactly ``voiceguide.timeline.BEEP_MS`` (the compiler's beep durations);
+Lengths are exactly ``voiceguide.timeline.events.BEEP_MS`` (the compiler's beep durations);
 levels are final: peak -1 dBFS, the tempo tick -6 dBFS because it comes often.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio import SAMPLE_RATE
-from voiceguide.timeline import BEEP_MS, BEEP_SOUNDS
+from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
 CUES_DIR = Path(__file__).resolve().parent.parent / "audio_cues"
 FADE_OUT_S = 0.008

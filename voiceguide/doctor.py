@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voiceguide.errors import VoiceguideError
-from voiceguide.model import LANGUAGES
+from voiceguide.script.model import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Check:
 
 
 def check_engine() -> Check:
-    from voiceguide.speech import engine_version
+    from voiceguide.speech.engine import engine_version
 
     try:
         return Check("speech engine", True, engine_version())
@@ -34,7 +34,7 @@ def check_engine() -> Check:
 
 
 def check_voice(language: str) -> Check:
-    from voiceguide.speech import list_voices
+    from voiceguide.speech.engine import list_voices
 
     name = f"voice for {language!r}"
     try:
@@ -48,7 +48,7 @@ def check_voice(language: str) -> Check:
 
 
 def check_audio() -> Check:
-    from voiceguide.playback import probe_output
+    from voiceguide.play.device import probe_output
 
     try:
         probe_output().wait_stopped()
@@ -74,7 +74,7 @@ def check_ffmpeg() -> Check:
 
 
 def check_cache() -> Check:
-    from voiceguide.speech import default_cache_dir
+    from voiceguide.speech.engine import default_cache_dir
 
     folder = default_cache_dir()
     try:

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
-from voiceguide.authoring import (
+from voiceguide.app import check_script
+from voiceguide.cli.options import echo_problems, run_errors
+from voiceguide.problems import Problem, has_errors
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.store.authoring import (
     BLANK,
     edit_until_valid,
     editable_copy,
     new_script,
     template_names,
 )
-from voiceguide.cli.options import echo_problems, run_errors
-from voiceguide.library import resolve_script
-from voiceguide.pipeline import check_script
-from voiceguide.problems import Problem, has_errors
-from voiceguide.speech import EngineSpeech
+from voiceguide.store.library import resolve_script
 
 
 @click.command()

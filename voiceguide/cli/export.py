@@ -12,16 +12,17 @@ from types import FrameType
 
 import click
 
+from voiceguide.adjust.overrides import Overrides
+from voiceguide.adjust.weeks import Week
+from voiceguide.app import load_timeline
 from voiceguide.atomic import atomic_write_text
-from voiceguide.audio import ms_to_samples
-from voiceguide.captions import CAPTION_FORMATS
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
-from voiceguide.cue_sounds import load_cue_sounds
-from voiceguide.encode import FORMATS, find_ffmpeg
 from voiceguide.errors import UsageError
-from voiceguide.export import Progress, export_session, output_format, playlist_text
-from voiceguide.export_cache import ExportCache, default_cache_dir
-from voiceguide.export_weeks import (
+from voiceguide.export.cache import ExportCache, default_cache_dir
+from voiceguide.export.captions import CAPTION_FORMATS
+from voiceguide.export.files import Progress, export_session, output_format, playlist_text
+from voiceguide.export.sinks import FORMATS
+from voiceguide.export.weeks import (
     MAX_WEEK,
     WEEKS_SYNTAX,
     WeekFile,
@@ -30,13 +31,13 @@ from voiceguide.export_weeks import (
     playlist_item,
     weeks_folder,
 )
-from voiceguide.library import resolve_script
-from voiceguide.overrides import Overrides
+from voiceguide.ffmpeg import find_ffmpeg
 from voiceguide.problems import Problem
-from voiceguide.speech import EngineSpeech
-from voiceguide.timeline import Timeline
-from voiceguide.timeline_cache import load_timeline
-from voiceguide.weeks import Week
+from voiceguide.render.beeps import load_cue_sounds
+from voiceguide.render.samples import ms_to_samples
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.store.library import resolve_script
+from voiceguide.timeline.events import Timeline
 
 WEEKS_FORMAT = "mp3"
 """The format of a week-by-week export when --format is not given (OUT is a folder)."""
@@ -157,7 +158,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
                     raise click.UsageError(f"--weeks cannot be combined with {name}: "
                                            "--weeks already picks the weeks, one file each")
             fmt = fmt or WEEKS_FORMAT
-            from voiceguide.pipeline import load_checked  # the parser: only --weeks needs it
+            from voiceguide.app import load_checked  # the parser: only --weeks needs it
 
             plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
                               timeline_json=timeline_json)

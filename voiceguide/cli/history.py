@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from voiceguide import history as store
 from voiceguide.cli.options import run_errors
 from voiceguide.cli.show import clock
 from voiceguide.cli.table import aligned
-from voiceguide.library import resolve_script
+from voiceguide.store import history as store
+from voiceguide.store.library import resolve_script
 
 
 def outcome(session: store.Session) -> str:

@@ -6,13 +6,13 @@ from importlib import resources
 
 import click
 
+from voiceguide.app import load_checked
 from voiceguide.cli.options import run_errors
 from voiceguide.cli.show import clock
-from voiceguide.compile import compile_script
+from voiceguide.compile.compiler import compile_script
 from voiceguide.errors import ScriptError
-from voiceguide.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
-from voiceguide.pipeline import load_checked
-from voiceguide.speech import EngineSpeech
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.store.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
 
 
 def entry_line(entry: ScriptEntry, width: int, speech: EngineSpeech, note: str = "") -> str:
@@ -58,4 +58,5 @@ def schema() -> None:
       # yaml-language-server: $schema=./voiceguide.schema.json
     and:  voiceguide schema > voiceguide.schema.json
     """
-    click.echo(resources.files("voiceguide").joinpath("schema.json").read_text("utf-8"), nl=False)
+    schema = resources.files("voiceguide.script").joinpath("schema.json")
+    click.echo(schema.read_text("utf-8"), nl=False)

@@ -10,11 +10,11 @@ from typing import TypeVar
 
 import click
 
+from voiceguide.adjust.overrides import Override, Overrides
+from voiceguide.adjust.weeks import NEXT_WEEK
 from voiceguide.errors import ScriptError, VoiceguideError
-from voiceguide.model import LANGUAGES
-from voiceguide.overrides import Override, Overrides
 from voiceguide.problems import Problem
-from voiceguide.weeks import NEXT_WEEK
+from voiceguide.script.model import LANGUAGES
 
 F = TypeVar("F", bound=Callable[..., object])
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import click
 
-from voiceguide import history, resume
+from voiceguide.adjust.overrides import Overrides
+from voiceguide.adjust.weeks import Week
+from voiceguide.app import load_timeline
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
-from voiceguide.display import SessionView, make_display
 from voiceguide.errors import UsageError
-from voiceguide.keys import key_reader
-from voiceguide.library import resolve_script
-from voiceguide.overrides import Overrides
-from voiceguide.playback import probe_output
-from voiceguide.player import Player, play_session
-from voiceguide.timeline import Timeline
-from voiceguide.timeline_cache import load_timeline
-from voiceguide.weeks import Week
+from voiceguide.play.device import probe_output
+from voiceguide.play.display import SessionView, make_display
+from voiceguide.play.keys import key_reader
+from voiceguide.play.player import Player, play_session
+from voiceguide.store import history, resume
+from voiceguide.store.library import resolve_script
+from voiceguide.timeline.events import Timeline
 
 
 def block_start(timeline: Timeline, block: str) -> int:
@@ -68,8 +68,8 @@ def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
         if from_block is not None and resume_:
             raise UsageError("use either --from or --resume, not both")
         probe_output()
-        from voiceguide.render import Renderer
-        from voiceguide.speech import EngineSpeech
+        from voiceguide.render.mixer import Renderer
+        from voiceguide.speech.engine import EngineSpeech
 
         path = resolve_script(script)
         speech = EngineSpeech()

@@ -6,12 +6,12 @@ import json
 
 import click
 
+from voiceguide.adjust.overrides import Overrides
+from voiceguide.app import load_timeline
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
 from voiceguide.cli.table import aligned
-from voiceguide.overrides import Overrides
-from voiceguide.speech import EngineSpeech
-from voiceguide.timeline import Event, Timeline
-from voiceguide.timeline_cache import load_timeline
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.timeline.events import Event, Timeline
 
 
 def clock(ms: int) -> str:

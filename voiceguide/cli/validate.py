@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
+from voiceguide.app import check_script
 from voiceguide.cli.options import echo_problems, run_errors
-from voiceguide.library import resolve_script
-from voiceguide.pipeline import check_script
 from voiceguide.problems import has_errors
-from voiceguide.speech import EngineSpeech
+from voiceguide.speech.engine import EngineSpeech
+from voiceguide.store.library import resolve_script
 
 
 @click.command()

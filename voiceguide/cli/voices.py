@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from voiceguide.cli.options import run_errors
-from voiceguide.model import LANGUAGES, VoiceSettings
-from voiceguide.playback import AudioOutput
-from voiceguide.speech import EngineSpeech, list_voices, resolve_voice
+from voiceguide.play.device import AudioOutput
+from voiceguide.script.model import LANGUAGES, VoiceSettings
+from voiceguide.speech.engine import EngineSpeech, list_voices, resolve_voice
 
 DRAIN_MARGIN_S = 2.0
 """How long past the clip's end ``say`` waits for the device to finish, in seconds."""

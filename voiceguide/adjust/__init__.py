@@ -1,0 +1,1 @@
+"""The script as played: its week's progression, then the command line's overrides."""

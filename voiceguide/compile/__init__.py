@@ -1,0 +1,1 @@
+"""Script as played -> Timeline: pure and deterministic, no I/O."""

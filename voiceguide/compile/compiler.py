@@ -1,0 +1,71 @@
+"""Script (+ week) -> Timeline: the compiler's one entry point, pure and deterministic.
+
+Blocks become parts (``compile_blocks``), parts go onto the clock with measured speech
+(``compile_layout``); this module ties them together and derives the chapters.
+"""
+
+from __future__ import annotations
+
+from voiceguide.adjust.week import apply_week, week_say
+from voiceguide.compile.layout import Layout
+from voiceguide.compile.phrasebook import Phrasebook
+from voiceguide.compile.plan import Planner
+from voiceguide.problems import sorted_problems
+from voiceguide.script.model import Say, Script
+from voiceguide.speech.protocol import SpeechLengths
+from voiceguide.timeline.events import Chapter, Section, Timeline
+
+TITLE_CHARS = 60
+"""Longest chapter title taken from a ``say`` block's text."""
+
+
+def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = None
+                   ) -> Timeline:
+    """The session of ``script`` in week ``week``, timed with ``speech``'s lengths (ms).
+
+    Raises ScriptError when the session would last over 6 hours or hold over 20,000
+    events. Warnings (dropped cues, speech too long for its slot, rests that had to
+    grow) are in ``Timeline.warnings``, located at the script node.
+    """
+    played = apply_week(script, week)
+    planner = Planner(played, Phrasebook(script.language, script.phrases),
+                      week_say(script, week))
+    layout = Layout(speech, script.voice, script.path)
+    layout.run(planner.parts())
+    sections = tuple(layout.sections)
+    return Timeline(
+        title=script.workout,
+        language=script.language,
+        voice=script.voice,
+        beeps=script.beeps,
+        events=tuple(sorted(layout.events, key=lambda e: (e.at_ms, e.kind))),
+        sections=sections,
+        chapters=_chapters(played, sections),
+        total_ms=layout.t,
+        week=week,
+        warnings=tuple(sorted_problems(planner.warnings + layout.warnings)),
+    )
+
+
+def _title(script: Script, block: int) -> str:
+    if block < 0:
+        return script.workout
+    node = script.blocks[block]
+    if isinstance(node, Say):
+        text = node.text.text
+        return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS - 1].rstrip() + "…"
+    return node.name
+
+
+def _chapters(script: Script, sections: tuple[Section, ...]) -> tuple[Chapter, ...]:
+    """One chapter per block, tiling the session: the welcome opens the first chapter and
+    the end closes the last."""
+    spans: list[list[int]] = []
+    for s in sections:
+        if spans and (s.block in (spans[-1][2], -1)):
+            spans[-1][1] = s.end_ms
+        elif spans and spans[-1][2] == -1:
+            spans[-1][1:] = [s.end_ms, s.block]
+        else:
+            spans.append([s.start_ms, s.end_ms, s.block])
+    return tuple(Chapter(start, end, block, _title(script, block)) for start, end, block in spans)

@@ -1,0 +1,277 @@
+"""Blocks into parts: what each set, move and rest says and at which offsets.
+
+Times here are relative to a part's start (ms); ``compile_layout`` puts parts on the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from voiceguide.compile.parts import Cue, Line, Mark, Part, Pause, Talk, Work
+from voiceguide.compile.phrasebook import Phrasebook
+from voiceguide.compile.words import duration, number
+from voiceguide.problems import Loc, Problem
+from voiceguide.script.model import (
+    Block,
+    Cues,
+    Exercise,
+    Hold,
+    March,
+    Rest,
+    Say,
+    Script,
+    SetBlock,
+    Spoken,
+    Warmup,
+)
+
+TIME_LEFT_MS = 10_000
+"""The time-left callout comes this long before the end of a hold or rest..."""
+TIME_LEFT_MIN_MS = 20_000
+"""...when the hold or rest lasts at least this long."""
+END_COUNT_FROM = 3
+"""A hold ends with a spoken count down from this number, one a second."""
+HALFWAY_MIN_REPS = 6
+"""Sets shorter than this get no built-in "Halfway" (it would crowd the counts)."""
+
+SET_KINDS = (Exercise, Hold, March)
+TIMED_KINDS = (Warmup, Exercise, Hold, March)
+
+
+def _sentence(text: str) -> str:
+    """Text ending in punctuation, so the voice pauses after it."""
+    text = text.strip()
+    return text if text[-1:] in ".!?…:;" else text + "."
+
+
+@dataclass
+class Planner:
+    """Turns a script's blocks into parts, in session order; collects its own warnings."""
+
+    script: Script
+    phrases: Phrasebook
+    week_say: Spoken | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.script.language
+
+    def parts(self) -> Iterator[Part]:
+        """The whole session: welcome, blocks with the rests between them, the end."""
+        welcome = [Line(self.phrases.say("welcome", workout=self.script.workout), "welcome",
+                        Loc())]
+        if self.week_say is not None:
+            welcome.append(Line(self.week_say.text, "week", self.week_say.loc))
+        yield Talk(-1, "Welcome", "intro", tuple(welcome))
+        blocks = self.script.blocks
+        for i, block in enumerate(blocks):
+            yield from self._block(i, block)
+            if isinstance(block, SET_KINDS) and self._rest_after_follows(i):
+                rest_ms = block.rest_ms if block.rest_after_ms is None else block.rest_after_ms
+                yield from self._rest(i, block.sets, rest_ms, None, self._next_timed(i),
+                                      block.loc)
+        yield Talk(-1, "Done", "outro", (Line(self.phrases.say("done"), "done", Loc()),))
+
+    def _warn(self, loc: Loc, message: str) -> None:
+        self.warnings.append(Problem(self.script.path, loc, "warning", message))
+
+    def _next_timed(self, i: int) -> Block | None:
+        return next((b for b in self.script.blocks[i + 1:] if isinstance(b, TIMED_KINDS)),
+                    None)
+
+    def _rest_after_follows(self, i: int) -> bool:
+        """A block's ``rest_after`` leads into a later timed block, unless the script put
+        its own rest right after the block."""
+        blocks = self.script.blocks
+        return (i + 1 < len(blocks) and not isinstance(blocks[i + 1], Rest)
+                and self._next_timed(i) is not None)
+
+    def _block(self, i: int, block: Block) -> Iterator[Part]:
+        if isinstance(block, Say):
+            yield Talk(i, block.text.text, "say", (Line(block.text.text, "say", block.text.loc),))
+        elif isinstance(block, Rest):
+            yield from self._rest(i, None, block.time_ms, block.say, self._next_timed(i),
+                                  block.loc)
+        elif isinstance(block, Warmup):
+            yield from self._warmup(i, block)
+        else:
+            yield from self._sets(i, block)
+
+    def _rest(self, i: int, after_set: int | None, ms: int, say: Spoken | None,
+              next_block: Block | None, loc: Loc) -> Iterator[Part]:
+        if ms <= 0:
+            return
+        head = (Line(self.phrases.say("rest", time=duration(ms, self.language)), "rest", loc),)
+        preview = None
+        if next_block is not None:
+            preview = Line(self.phrases.say("next_up", name=next_block.name), "next_up", loc)
+        time_left = None
+        if ms >= TIME_LEFT_MIN_MS:
+            time_left = Line(self.phrases.say("time_left",
+                                              time=duration(TIME_LEFT_MS, self.language)),
+                             "time_left", loc)
+        say_line = None if say is None else Line(say.text, "say", say.loc)
+        yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line, time_left,
+                    True, loc)
+
+    def _warmup(self, i: int, block: Warmup) -> Iterator[Part]:
+        go = Line(self.phrases.say("go"), "go", block.loc)
+        for j, move in enumerate(block.moves, start=1):
+            lead_in = [Line(_sentence(block.name), "block", block.loc)] if j == 1 else []
+            lead_in.append(Line(self.phrases.say(
+                "move_intro", name=move.name, time=duration(move.time_ms, self.language)),
+                "move_intro", move.loc))
+            if move.say is not None:
+                lead_in.append(Line(move.say.text, "say", move.say.loc))
+            if j > 1 and block.transition_ms > 0:
+                yield Pause(i, j - 1, "Transition", "transition", block.transition_ms, (),
+                            None, None, None, False, block.loc)
+            marks = ()
+            if move.sides:
+                marks = (Mark(move.time_ms // 2, "tick",
+                              Line(self.phrases.say("switch_sides"), "switch_sides", move.loc)),)
+            yield Work(i, j, move.name, "move", tuple(lead_in),
+                       self._countdown(block.countdown_s, block.loc), go,
+                       move.time_ms, marks, (), move.loc)
+
+    def _sets(self, i: int, block: SetBlock) -> Iterator[Part]:
+        for k in range(1, block.sets + 1):
+            if k > 1:
+                yield from self._rest(i, k - 1, block.rest_ms, None, None, block.loc)
+            lead_in = [self._set_intro(block, k)]
+            if k == 1 and block.setup is not None:
+                lead_in.append(Line(block.setup.text, "setup", block.setup.loc))
+            if block.say is not None:
+                lead_in.append(Line(block.say.text, "say", block.say.loc))
+            if isinstance(block, March) and block.cues.start is not None:
+                lead_in.append(Line(block.cues.start.text, "cue", block.cues.start.loc))
+            label = f"{block.name}: set {k} of {block.sets}"
+            go = Line(self.phrases.say("go"), "go", block.loc)
+            if isinstance(block, Exercise):
+                ms, marks, cues = self._exercise(block)
+                if block.count and block.countdown_s == 0:
+                    go = None
+            elif isinstance(block, Hold):
+                ms, marks, cues = self._hold(block)
+            else:
+                ms, marks, cues = self._march(block)
+                go = None
+            yield Work(i, k, label, "set", tuple(lead_in),
+                       self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
+                       block.loc)
+
+    def _set_intro(self, block: SetBlock, k: int) -> Line:
+        lang = self.language
+        values = {"set": number(k, lang), "sets": number(block.sets, lang), "name": block.name}
+        if isinstance(block, Hold):
+            phrase, values["time"] = "hold_intro", duration(block.time_ms, lang)
+        else:
+            phrase = "set_intro" if isinstance(block, Exercise) else "march_intro"
+            values["reps"] = number(block.reps, lang)
+        weight = getattr(block, "weight", None)
+        values["weight"] = weight or ""
+        text = self.phrases.say(phrase, **values)
+        if weight and not self.phrases.uses(phrase, "weight"):
+            text = f"{text} {_sentence(weight)}"
+        return Line(text, "set_intro", block.loc)
+
+    def _countdown(self, seconds: int, loc: Loc) -> tuple[Line, ...]:
+        return tuple(Line(number(n, self.language), "countdown", loc)
+                     for n in range(seconds, 0, -1))
+
+    def _count(self, n: int, loc: Loc) -> Line:
+        return Line(number(n, self.language), "count", loc)
+
+    def _rep_cues(self, block: Exercise | March, rep_ms: int) -> tuple[Cue, ...]:
+        """Cues placed at reps (march: pairs): ``reps``, ``halfway`` and ``last``, with the
+        built-in "Halfway" and "Last rep" when counting and the cue is not given."""
+        cues: Cues = block.cues
+        reps = block.reps
+        out: list[Cue] = []
+        if cues.start is not None and isinstance(block, Exercise):
+            out.append(Cue(0, Line(cues.start.text, "cue", cues.start.loc), 1))
+        for n, spoken in cues.reps:
+            if 1 <= n <= reps:
+                out.append(Cue((n - 1) * rep_ms, Line(spoken.text, "cue", spoken.loc), n))
+            else:
+                self._warn(spoken.loc, f"cue for rep {n} never plays: the set has {reps} reps")
+        half = (reps + 1) // 2 + 1
+        halfway = self._cue_or_builtin(cues.halfway, "halfway", block,
+                                       block.count and reps >= HALFWAY_MIN_REPS)
+        if halfway is not None and half <= reps:
+            out.append(Cue((half - 1) * rep_ms, halfway, half))
+        last = self._cue_or_builtin(cues.last, "last_rep", block, block.count and reps >= 2)
+        if last is not None:
+            out.append(Cue((reps - 1) * rep_ms, last, reps))
+        return tuple(out)
+
+    def _cue_or_builtin(self, given: Spoken | None, phrase: str, block: SetBlock,
+                        builtin: bool) -> Line | None:
+        if given is not None:
+            return Line(given.text, "cue", given.loc)
+        return Line(self.phrases.say(phrase), phrase, block.loc) if builtin else None
+
+    def _exercise(self, block: Exercise) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
+        """Rep counts at each rep start (rep 1 is the go, unless there is no countdown),
+        a tick at every other phase change."""
+        rep_ms = block.tempo.rep_ms
+        phases = block.tempo.phases()
+        marks: list[Mark] = []
+        for r in range(1, block.reps + 1):
+            start = (r - 1) * rep_ms
+            if block.count and (r > 1 or block.countdown_s == 0):
+                marks.append(Mark(start, None, self._count(r, block.loc), r, phases[0][1]))
+            elif r > 1:
+                marks.append(Mark(start, "tick", rep=r))
+            for _, phase_ms in phases[:-1]:
+                start += phase_ms
+                marks.append(Mark(start, "tick", rep=r))
+        return block.reps * rep_ms, tuple(marks), self._rep_cues(block, rep_ms)
+
+    def _march(self, block: March) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
+        """A side word every step; when counting, the second step of each pair says the
+        pair's number instead ("Left", "one", "Left", "two", ...)."""
+        sides = ("left", "right") if block.first == "left" else ("right", "left")
+        marks = []
+        for s in range(2 * block.reps):
+            pair = s // 2 + 1
+            if block.count and s % 2:
+                line = self._count(pair, block.loc)
+            else:
+                line = Line(self.phrases.say(sides[s % 2]), "side", block.loc)
+            marks.append(Mark(s * block.step_ms, None, line, pair, block.step_ms))
+        return (2 * block.reps * block.step_ms, tuple(marks),
+                self._rep_cues(block, 2 * block.step_ms))
+
+    def _hold(self, block: Hold) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
+        """Time left at 10 s to go (holds of 20 s or more), 3-2-1 with beeps at the end
+        (the numbers that fall at least a second after the start)."""
+        ms = block.time_ms
+        marks = []
+        if ms >= TIME_LEFT_MIN_MS:
+            marks.append(Mark(ms - TIME_LEFT_MS, None, Line(
+                self.phrases.say("time_left", time=duration(TIME_LEFT_MS, self.language)),
+                "time_left", block.loc)))
+        for n in range(END_COUNT_FROM, 0, -1):
+            if ms - n * 1000 >= 1000:
+                marks.append(Mark(ms - n * 1000, "countdown", Line(
+                    number(n, self.language), "countdown", block.loc), room_ms=1000))
+        cues = block.cues
+        out = []
+        if cues.start is not None:
+            out.append(Cue(0, Line(cues.start.text, "cue", cues.start.loc)))
+        if cues.halfway is not None:
+            out.append(Cue(ms // 2, Line(cues.halfway.text, "cue", cues.halfway.loc)))
+        if cues.every is not None:
+            every = cues.every
+            out.extend(Cue(t, Line(every.say.text, "cue", every.say.loc))
+                       for t in range(every.interval_ms, ms, every.interval_ms))
+        for t, spoken in cues.at:
+            if 0 <= t < ms:
+                out.append(Cue(t, Line(spoken.text, "cue", spoken.loc)))
+            else:
+                self._warn(spoken.loc, f"cue at {t / 1000:g} s never plays: the hold lasts "
+                                       f"{ms / 1000:g} s")
+        return ms, tuple(marks), tuple(out)

@@ -1,0 +1,1 @@
+"""A rendered session as files: sinks, tags and chapters, captions, weeks."""

@@ -1,0 +1,138 @@
+"""Audio sinks: chunks of rendered int16 samples in, one finished file out.
+
+WAV is written directly (``wave``, no ffmpeg). MP3, OGG and FLAC go through one ffmpeg
+process reading raw samples on a pipe, so encoding runs in parallel with rendering and
+nothing but one chunk is ever held. Sinks write to the path they are given (export
+hands them a temp file); an error or interrupt kills ffmpeg and raises.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Protocol
+
+import numpy as np
+
+from voiceguide.errors import FfmpegMissingError, OutputError
+from voiceguide.ffmpeg import FFMPEG_HINT, find_ffmpeg
+from voiceguide.render.samples import SAMPLE_RATE
+
+FORMATS = ("wav", "mp3", "ogg", "flac")
+CODEC_ARGS = {
+    "mp3": ("-c:a", "libmp3lame", "-b:a", "64k", "-write_id3v2", "0"),
+    "ogg": ("-c:a", "libvorbis", "-q:a", "4"),
+    "flac": ("-c:a", "flac"),
+}
+"""Encoder settings per format: 64 kb/s mono MP3 and Vorbis q4 are transparent for
+speech and beeps at 22.05 kHz; FLAC is lossless. Tags are added afterwards (metadata.py)."""
+
+
+class Sink(Protocol):
+    """Where rendered chunks go."""
+
+    def write(self, samples: np.ndarray) -> None: ...
+
+
+class WavSink:
+    """16-bit mono PCM WAV written with the standard library."""
+
+    def __init__(self, path: Path) -> None:
+        self._wav = wave.open(str(path), "wb")  # noqa: SIM115 (closed by close())
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(SAMPLE_RATE)
+
+    def write(self, samples: np.ndarray) -> None:
+        self._wav.writeframesraw(samples.astype("<i2", copy=False).tobytes())
+
+    def close(self) -> None:
+        self._wav.close()
+
+
+class FfmpegSink:
+    """An ffmpeg process encoding raw samples from its stdin into ``path``.
+
+    ffmpeg runs in its own session, so a Ctrl-C reaches only voiceguide, which then
+    stops ffmpeg itself. ffmpeg gets the output file as an inherited file descriptor
+    (``/dev/fd/N``), never by name: an ffmpeg orphaned by an interrupt that lands while
+    it starts can only write to a file already unlinked, never recreate the temp file.
+    Its messages go to an unnamed temp file (a pipe could fill and block).
+    """
+
+    def __init__(self, path: Path, fmt: str, ffmpeg: str) -> None:
+        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (kept open)
+        with open(path, "r+b") as out:
+            command = [
+                ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+                *CODEC_ARGS[fmt], "-f", fmt, f"/dev/fd/{out.fileno()}",
+            ]
+            try:
+                self._process = subprocess.Popen(
+                    command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                    stderr=self._log, start_new_session=True, pass_fds=(out.fileno(),),
+                )
+            except OSError as exc:
+                self._log.close()
+                raise FfmpegMissingError(
+                    f"cannot run {ffmpeg}: {exc.strerror}; {FFMPEG_HINT}") from exc
+
+    def write(self, samples: np.ndarray) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(samples.astype("<i2", copy=False).tobytes())
+        except BrokenPipeError:
+            self._process.wait()
+            raise self._failure() from None
+
+    def close(self) -> None:
+        """Let ffmpeg finish the file; OutputError if it failed (disk full, ...)."""
+        try:
+            if self._process.stdin:
+                self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self._process.wait() != 0:
+            raise self._failure()
+        self._log.close()
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        self._log.close()
+
+    def _failure(self) -> OutputError:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        self._log.close()
+        detail = lines[-1] if lines else f"exit status {self._process.returncode}"
+        return OutputError(f"ffmpeg could not write the file: {detail}")
+
+
+@contextmanager
+def open_sink(path: Path, fmt: str, *, ffmpeg: str | None = None) -> Iterator[Sink]:
+    """A sink writing format ``fmt`` to ``path``, finished on leaving the block; on an
+    error or interrupt inside it, the encoder is stopped and the error goes on."""
+    if fmt == "wav":
+        try:
+            sink = WavSink(path)
+            try:
+                yield sink
+            finally:
+                sink.close()
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return
+    ffmpeg_sink = FfmpegSink(path, fmt, ffmpeg or find_ffmpeg())
+    try:
+        yield ffmpeg_sink
+    except BaseException:
+        ffmpeg_sink.kill()
+        raise
+    ffmpeg_sink.close()

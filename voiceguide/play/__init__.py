@@ -1,0 +1,1 @@
+"""A rendered session through the sound device: player, keys, display."""

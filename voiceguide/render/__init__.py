@@ -1,0 +1,1 @@
+"""Timeline + clips + beeps -> one sample-accurate stream, in chunks."""

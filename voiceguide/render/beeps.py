@@ -1,0 +1,127 @@
+"""Cue sounds ready to mix: the bundled set (``audio_cues/``) or one file a script names.
+
+Bundled sounds keep the levels they were made with (``tools/make_cues.py``: peak -1 dBFS,
+the frequent tempo tick -6 dBFS). A custom file stands in for every beep: it is brought
+to mono at ``SAMPLE_RATE``, its peak set to -1 dBFS, and cut (with a short fade) to each
+beep's length in ``BEEP_MS``, so the compiled timeline stays exact.
+"""
+
+from __future__ import annotations
+
+import warnings
+import wave
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import ScriptError, VoiceguideError
+from voiceguide.problems import Problem
+from voiceguide.render.samples import SAMPLE_RATE, read_wav, resample
+from voiceguide.script.model import BeepSettings
+from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
+
+CUSTOM_PEAK = 10 ** (-1 / 20)
+"""-1 dBFS: a custom sound's peak, the same as the bundled ones."""
+FADE_MS = 8
+"""Fade-out in ms where a custom sound is cut to a beep's length: no click."""
+BUNDLED = "tone"
+
+
+@dataclass(frozen=True)
+class CueSounds:
+    """Float32 mono samples at ``SAMPLE_RATE`` Hz for each name of ``BEEP_SOUNDS``, each
+    at most ``BEEP_MS[name]`` long, peak at most 1.0 (full scale)."""
+
+    sounds: Mapping[str, np.ndarray]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.sounds[name]
+
+
+@lru_cache(maxsize=1)
+def bundled_cues() -> CueSounds:
+    """The sounds shipped in ``voiceguide.audio_cues``."""
+    folder = resources.files("voiceguide.audio_cues")
+    sounds = {}
+    for name in BEEP_SOUNDS:
+        with resources.as_file(folder / f"{name}.wav") as path:
+            samples, rate = read_wav(path)
+        sounds[name] = resample(samples, rate)
+    return CueSounds(sounds)
+
+
+def custom_cues(path: Path) -> CueSounds:
+    """One sound file used for every beep, in any format pydub reads.
+
+    Raises OSError, ``wave.Error``, EOFError or VoiceguideError when it cannot be read.
+    """
+    samples = decode(path)
+    peak = float(np.max(np.abs(samples), initial=0.0))
+    if peak == 0.0:
+        raise wave.Error("the sound is silent")
+    samples = samples * np.float32(CUSTOM_PEAK / peak)
+    return CueSounds({name: cut(samples, BEEP_MS[name]) for name in BEEP_SOUNDS})
+
+
+def cut(samples: np.ndarray, ms: int) -> np.ndarray:
+    """``samples`` no longer than ``ms``, fading out over the last ``FADE_MS`` if cut."""
+    n = ms * SAMPLE_RATE // 1000
+    if len(samples) <= n:
+        return samples
+    out = samples[:n].copy()
+    fade = min(n, FADE_MS * SAMPLE_RATE // 1000)
+    out[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return out
+
+
+def decode(path: Path) -> np.ndarray:
+    """An audio file as mono float32 at ``SAMPLE_RATE``, by pydub: WAV by itself, other
+    formats through ffmpeg (found as for export, so a pip-shipped one works too)."""
+    from voiceguide.ffmpeg import find_ffmpeg
+
+    if not path.is_file():
+        raise FileNotFoundError(2, "No such file or directory")
+    with warnings.catch_warnings():  # pydub's own import warnings (no ffmpeg, audioop)
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+    if path.suffix.lower() != ".wav":
+        AudioSegment.converter = find_ffmpeg()
+    try:
+        segment = AudioSegment.from_file(path)
+    except CouldntDecodeError as exc:
+        lines = str(exc).strip().splitlines()
+        raise wave.Error(lines[-1] if lines else "it is not an audio file") from exc
+    segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
+    return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / 32768.0
+
+
+def locate(sound: str, script_file: str | None) -> Path:
+    """A sound named in a script: as given, else next to the script, else bundled."""
+    path = Path(sound).expanduser()
+    if path.is_absolute():
+        return path
+    candidates = [Path(script_file).parent / path] if script_file else []
+    candidates.append(Path(str(resources.files("voiceguide.audio_cues"))) / path)
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
+def load_cue_sounds(beeps: BeepSettings, *, script_file: str | None = None) -> CueSounds:
+    """The cue sounds a script asks for; a missing or unreadable file is a ScriptError
+    located at the script's ``beeps.sound`` (``script_file`` names the script)."""
+    if beeps.sound == BUNDLED:
+        return bundled_cues()
+    path = locate(beeps.sound, script_file)
+    try:
+        return custom_cues(path)
+    except (OSError, EOFError, wave.Error, VoiceguideError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ScriptError([Problem(
+            file=script_file or str(path), loc=beeps.loc, level="error",
+            message=f"cannot read cue sound {path}: {reason}",
+            hint="use a WAV file (or, with ffmpeg installed, MP3/OGG/FLAC)",
+        )]) from exc

@@ -1,0 +1,279 @@
+"""Parse and validate a workout script: YAML text -> ``Script`` plus every problem found.
+
+Stage one of the pipeline. It never raises on bad input: every problem (syntax, unknown
+keys, types, ranges, references) is returned at once, located and sorted, and the
+``Script`` is None when any of them is an error. Defaults are resolved here (the
+script's ``defaults:``, then the format's, as in ``voiceguide.script.model``), so the compiler
+never guesses.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from importlib import resources
+from pathlib import Path
+
+from voiceguide.errors import ScriptError
+from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
+from voiceguide.script.blocks import DEFAULT_KEYS, FIELDS, block_conflicts, convert_block
+from voiceguide.script.model import (
+    FORMAT_VERSIONS,
+    LANGUAGES,
+    BeepSettings,
+    Block,
+    Script,
+    VoiceSettings,
+)
+from voiceguide.script.phrases import PLACEHOLDERS
+from voiceguide.script.progression import convert_progression, progression_conflicts
+from voiceguide.script.values import (
+    REPORTED,
+    Converter,
+    Invalid,
+    Issue,
+    choice,
+    choices_hint,
+    collect,
+    convert_fields,
+    fraction,
+    mapping,
+    name,
+    scalar,
+    sequence,
+    text,
+    whole,
+)
+from voiceguide.script.yaml_nodes import MAX_BYTES, Node, load_nodes
+
+__all__ = ["load_script", "parse_field", "parse_script"]
+
+_DEFAULTS: dict[str, tuple[str, Converter]] = {
+    key: next((f.attr, f.convert) for fields in FIELDS.values()
+              for k, f in fields.items() if k == key)
+    for key in DEFAULT_KEYS
+}
+"""``defaults:`` key -> (model field, converter), borrowed from the block field table."""
+
+
+def _defaults(node: Node) -> dict[str, object]:
+    """Model field -> value for every block kind that has the field."""
+    values = convert_fields(node, {k: convert for k, (_, convert) in _DEFAULTS.items()},
+                            "defaults")
+    return {_DEFAULTS[key][0]: value for key, value in values.items()}
+
+
+def _format(node: Node) -> int:
+    version = scalar(node, "format", "a whole number", int).value
+    if version not in FORMAT_VERSIONS:
+        supported = ", ".join(map(str, FORMAT_VERSIONS))
+        raise Invalid.at(node, f"format: version {version} is not supported; "
+                               f"supported: {supported}")
+    return int(version or 0)
+
+
+def _voice(node: Node) -> dict[str, object]:
+    return convert_fields(node, {"name": text("voice.name"),
+                                 "rate": whole("voice.rate", 80, 400),
+                                 "volume": fraction("voice.volume")}, "voice")
+
+
+def _bundled_sounds() -> dict[str, Path]:
+    cues = resources.files("voiceguide.audio_cues")
+    return {entry.name: Path(str(entry)) for entry in cues.iterdir()
+            if entry.is_file() and entry.name.endswith(".wav")}
+
+
+def _sound(base_dir: Path) -> Converter:
+    """``tone``, a bundled cue file name, or a path relative to the script's folder;
+    a file is resolved to an absolute path and must be readable."""
+
+    def convert(node: Node) -> str:
+        value = text("beeps.sound")(node)
+        bundled = _bundled_sounds()
+        if value == "tone":
+            return value
+        if value in bundled:
+            return str(bundled[value].resolve())
+        path = base_dir / Path(value).expanduser()
+        try:
+            with path.open("rb") as sound:
+                sound.read(1)
+        except FileNotFoundError:
+            raise Invalid.at(node, f"beeps.sound: no sound file {value!r} (looked in the "
+                                   f"bundled cues and in {base_dir})",
+                             choices_hint(value, ["tone", *bundled], "bundled sounds")) from None
+        except OSError as exc:
+            raise Invalid.at(node, f"beeps.sound: cannot read {str(path)!r}: "
+                                   f"{exc.strerror or exc}") from None
+        return str(path.resolve())
+
+    return convert
+
+
+def _beeps(base_dir: Path) -> Converter:
+    def convert(node: Node) -> BeepSettings:
+        values = convert_fields(node, {"volume": fraction("beeps.volume"),
+                                       "sound": _sound(base_dir)}, "beeps")
+        return BeepSettings(loc=node.loc, **values)  # type: ignore[arg-type]
+
+    return convert
+
+
+def _template_issues(phrase: str, template: str, node: Node) -> list[Issue]:
+    """Placeholders must be plain ``{name}`` from the phrase's allowed set."""
+    allowed = PLACEHOLDERS[phrase]
+    shown = ", ".join(f"{{{p}}}" for p in allowed) if allowed else "none"
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return [Issue(node.loc, f"phrases.{phrase}: bad template: {exc}",
+                      "write a literal brace as {{ or }}")]
+    return [Issue(node.loc, f"phrases.{phrase}: unknown placeholder "
+                            f"{{{field}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}",
+                  f"allowed placeholders: {shown}")
+            for _, field, spec, conv in parts
+            if field is not None and (field not in allowed or spec or conv)]
+
+
+def _phrases(node: Node) -> tuple[tuple[str, str], ...]:
+    given = mapping(node, "phrases")
+    issues: list[Issue] = []
+    templates = []
+    for key, value in given.items:
+        if key.value not in PLACEHOLDERS:
+            issues.append(Issue(key.loc, f"phrases: unknown phrase {key.text!r}",
+                                choices_hint(key.text, PLACEHOLDERS, "phrases")))
+            continue
+        phrase = str(key.value)
+        template = collect(name(f"phrases.{phrase}"), value, issues)
+        if template is not None:
+            issues += _template_issues(phrase, template, value)
+            templates.append((phrase, template))
+    if issues:
+        raise Invalid(issues)
+    return tuple(templates)
+
+
+def _blocks(defaults: dict[str, object] | None, warnings: list[Issue]) -> Converter:
+    """The ``blocks`` list; warnings of good blocks are kept even when others fail."""
+
+    def convert(node: Node) -> tuple[Block, ...]:
+        items = sequence(node, "blocks").items
+        if not items:
+            raise Invalid.at(node, "blocks: the list is empty",
+                             "add at least one block, e.g. '- say: Hello'")
+        issues: list[Issue] = []
+        blocks = [collect(lambda n: convert_block(n, defaults or {}), item, issues)
+                  for item in items]
+        for block in filter(None, blocks):
+            warnings.extend(i for i in block_conflicts(block) if i.level == "warning")
+        if issues or defaults is None:
+            raise Invalid(issues)
+        return tuple(block for block in blocks if block is not None)
+
+    return convert
+
+
+def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
+    issues: list[Issue] = []
+    given = collect(lambda n: mapping(n, "script"), root, issues)
+    if given is None:
+        return None, issues
+    defaults_node = given.get("defaults")
+    defaults = {} if defaults_node is None else collect(_defaults, defaults_node, issues)
+    top: dict[str, Converter] = {
+        "format": _format,
+        "workout": name("workout"),
+        "description": text("description"),
+        "language": choice("language", LANGUAGES),
+        "voice": _voice,
+        "beeps": _beeps(Path(path).absolute().parent),
+        "defaults": lambda _: _already(defaults),
+        "phrases": _phrases,
+        "blocks": _blocks(defaults, issues),
+        "progression": lambda n: convert_progression(n, given.get("blocks")),
+    }
+    values = collect(lambda n: convert_fields(n, top, "script",
+                                              required=("workout", "blocks")), given, issues)
+    if values is None:
+        return None, issues
+    issues += progression_conflicts(values["blocks"],  # type: ignore[arg-type]
+                                    values.get("progression", ()))  # type: ignore[arg-type]
+    voice = VoiceSettings(language=values.pop("language", "en"),  # type: ignore[arg-type]
+                          **values.pop("voice", {}))  # type: ignore[arg-type]
+    values.pop("defaults", None)
+    script = Script(path=path, voice=voice, **values)  # type: ignore[arg-type]
+    return script, issues
+
+
+def _already(value: object) -> object:
+    """A value converted earlier; its problems were reported then."""
+    if value is None:
+        raise Invalid(())
+    return value
+
+
+def _problems(path: str, issues: list[Issue]) -> list[Problem]:
+    return [Problem(path, i.loc, i.level, i.message, i.hint) for i in issues
+            if i is not REPORTED]
+
+
+def parse_script(text: str, path: str) -> tuple[Script | None, list[Problem]]:
+    """All problems sorted by position; Script is None when any problem is an error."""
+    root, problems = load_nodes(text, path)
+    if root is None:
+        return None, problems
+    script, issues = _script(root, path)
+    problems = sorted_problems(problems + _problems(path, issues))
+    if has_errors(problems):
+        return None, problems
+    return script, problems
+
+
+def load_script(path: str | os.PathLike[str]) -> tuple[Script | None, list[Problem]]:
+    """Reads the file (1 MiB limit, UTF-8; unreadable/missing file -> a Problem at 1:1,
+    not an exception) then parse_script."""
+    shown = os.fspath(path)
+    try:
+        with open(path, "rb") as script_file:
+            data = script_file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(shown, Loc(), "error",
+                              f"cannot read the script: {exc.strerror or exc}")]
+    if len(data) > MAX_BYTES:
+        return None, [Problem(shown, Loc(), "error", "the script is larger than 1 MiB")]
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        loc = Loc(before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+        return None, [Problem(shown, loc, "error", "the script is not UTF-8 text",
+                              "save the file as UTF-8")]
+    return parse_script(content, shown)
+
+
+def parse_field(kind: str, key: str, value_text: str, *,
+                path: str = "<override>") -> tuple[str, object]:
+    """Convert one block field given as text (e.g. kind 'exercise', key 'rest', '90s')
+    to (model field name, parsed value), raising ScriptError with a located Problem on
+    bad input. Shares the block field table, so overrides are checked like scripts."""
+
+    def fail(message: str, hint: str | None = None) -> ScriptError:
+        return ScriptError([Problem(path, Loc(), "error", message, hint)])
+
+    if kind not in FIELDS:
+        raise fail(f"unknown block kind {kind!r}", choices_hint(kind, FIELDS, "kinds"))
+    fields = FIELDS[kind]
+    if key not in fields:
+        raise fail(f"{kind}: unknown key {key!r}", choices_hint(key, fields, "known keys")
+                   if fields else f"{kind} blocks have no other fields")
+    if not value_text.strip():
+        raise fail(f"{kind}.{key}: no value given")
+    node, problems = load_nodes(value_text, path)
+    if node is None or problems:
+        raise ScriptError(problems)
+    try:
+        return fields[key].attr, fields[key].convert(node)
+    except Invalid as exc:
+        raise ScriptError(_problems(path, list(exc.issues))) from None

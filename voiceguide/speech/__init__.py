@@ -1,0 +1,1 @@
+"""Spoken lines: the protocol compile and render use, the engines behind pyttsx3, the cache."""

@@ -1,0 +1,100 @@
+"""Synthesized clips on disk, one canonical WAV per (text, voice, rate, language, engine).
+
+Entries are written whole or not at all (temp file + ``os.replace``), so concurrent runs
+can share a cache. A length lookup reads only the 44-byte header and checks it against
+the file size, which catches truncated entries without reading the samples; the caller
+re-synthesizes whatever this module reports as missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.atomic import atomic_path
+from voiceguide.errors import OutputError
+from voiceguide.speech.protocol import Clip
+
+CACHE_FORMAT = 1
+"""Bump when the stored layout changes, to orphan old entries."""
+
+_HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
+_SAMPLE_BYTES = 2
+
+
+def cache_key(*, text: str, voice: str, rate: int, language: str, engine: str) -> str:
+    """A file-name-safe digest of everything that changes the samples (not volume: the
+    renderer scales). ``voice`` is the voice as the script names it ("" for the best
+    voice of ``language``): resolving it would start the engine."""
+    fields = [CACHE_FORMAT, text, voice, rate, language, engine]
+    blob = json.dumps(fields, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:40]
+
+
+def _header(frames: int, sample_rate: int) -> bytes:
+    data_bytes = frames * _SAMPLE_BYTES
+    return _HEADER.pack(
+        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1,
+        sample_rate, sample_rate * _SAMPLE_BYTES, _SAMPLE_BYTES, 16, b"data", data_bytes,
+    )
+
+
+class SpeechCache:
+    """Clips stored as mono 16-bit WAV files named by :func:`cache_key` in ``directory``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{key}.wav"
+
+    def frames(self, key: str) -> tuple[int, int] | None:
+        """(sample count, sample rate in Hz) of a complete entry; None if missing or damaged."""
+        try:
+            with open(self.path(key), "rb") as f:
+                head = f.read(_HEADER.size)
+                size = os.fstat(f.fileno()).st_size
+        except OSError:
+            return None
+        return _check_header(head, size)
+
+    def load(self, key: str) -> Clip | None:
+        """The stored clip; None if missing or damaged."""
+        try:
+            blob = self.path(key).read_bytes()
+        except OSError:
+            return None
+        checked = _check_header(blob[:_HEADER.size], len(blob))
+        if checked is None:
+            return None
+        samples = np.frombuffer(blob, dtype="<i2", offset=_HEADER.size).astype(np.int16)
+        return Clip(samples=samples, sample_rate=checked[1])
+
+    def store(self, key: str, clip: Clip) -> None:
+        """Write atomically: readers see no entry or the whole new one."""
+        samples = np.ascontiguousarray(clip.samples, dtype="<i2")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the speech cache {self.directory}: {exc}") from exc
+        with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
+            f.write(_header(len(samples), clip.sample_rate))
+            f.write(samples.tobytes())
+
+
+def _check_header(head: bytes, size: int) -> tuple[int, int] | None:
+    """(frames, rate) if ``head`` is exactly the header this module writes and the file
+    holds all the samples it announces."""
+    if len(head) != _HEADER.size:
+        return None
+    fields = _HEADER.unpack(head)
+    rate, data_bytes = fields[7], fields[12]
+    if rate <= 0 or data_bytes % _SAMPLE_BYTES or _HEADER.size + data_bytes != size:
+        return None
+    frames = data_bytes // _SAMPLE_BYTES
+    return (frames, rate) if head == _header(frames, rate) else None

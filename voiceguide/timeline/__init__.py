@@ -1,0 +1,1 @@
+"""The compiled session: events at exact milliseconds, sections, chapters."""
