@@ -125,3 +125,10 @@ def test_schema_is_valid_and_accepts_bundled_scripts() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     for entry in bundled_scripts():
         jsonschema.validate(yaml.safe_load(entry.path.read_text("utf-8")), schema)
+
+
+def test_show_labels_warmup_moves_as_moves() -> None:
+    result = invoke("show", "hip-thrust")
+    assert result.exit_code == 0, result.output
+    warmup = [line for line in result.output.splitlines() if "Dynamic warm-up" in line]
+    assert warmup and all(" move " in line and " set " not in line for line in warmup[1:])

@@ -64,3 +64,19 @@ def test_bad_overrides_are_located_and_all_reported() -> None:
     assert lines[2].startswith("--set:1:17: error: reps: 0 is out of range")
     assert lines[3].startswith("--tempo:1:1: error: tempo:")
     assert len(lines) == 4
+
+
+def test_fewer_reps_on_the_command_line_drop_a_later_cue_with_a_warning(tmp_path) -> None:
+    script = tmp_path / "squat.yaml"
+    script.write_text("workout: Squats\nblocks:\n  - exercise: Squat\n    reps: 8\n"
+                      "    cues:\n      reps: {6: Knees out.}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["show", str(script), "--set", "Squat.reps=5"])
+    assert result.exit_code == 0, result.output
+    assert f"{script}:6:17: warning: the cue for rep 6 is dropped: Squat has 5 reps" \
+        in result.output
+    assert "Knees out." not in result.output.split("warning")[-1].split("\n", 1)[1]
+    script.write_text(script.read_text(encoding="utf-8").replace("reps: 8", "reps: 5"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(script)])
+    assert result.exit_code == 2
+    assert "error: cues.reps: rep 6 is beyond the 5 reps of Squat" in result.output

@@ -120,14 +120,20 @@ def test_exercise_cues_and_builtin_halfway() -> None:
                     (16_000, "five"), (20_000, "six"), (20_700, "Last one.")]
 
 
-def test_march_says_sides_and_pair_numbers() -> None:
+def test_march_says_both_sides_and_adds_the_pair_count() -> None:
     tl = compiled(March(name="March", reps=2, step_ms=2000, first="right", countdown_s=0,
                         cues=Cues(start=Spoken("Hips level."))))
     assert said(tl)[1:-1] == [
         (800, "Set one of one. March. Two per side."), (1600, "Hips level."),
-        (2400, "Right."), (4400, "one"), (6400, "Right."), (7100, "Last rep."),
-        (8400, "two")]
+        (2400, "Right."), (4400, "Left, one."), (6400, "Right."), (7100, "Last rep."),
+        (8400, "Left, two.")]
     assert beeps(tl)[:2] == [(2400, "go"), (10_400, "end")]
+
+
+def test_march_after_a_countdown_says_go_with_the_first_step() -> None:
+    tl = compiled(March(name="March", reps=1, step_ms=2000, countdown_s=1))
+    steps = [(e.text, e.tag, e.rep) for e in tl.events if e.kind == "speech"][3:5]
+    assert steps == [("Go! Left.", "go", 1), ("Right, one.", "count", 1)]
 
 
 def test_march_without_count_alternates_sides() -> None:
@@ -171,8 +177,11 @@ def test_say_block_and_rest_after_before_next_block_only() -> None:
     assert "Rest twelve seconds." in texts
     assert texts.index("Rest twelve seconds.") < texts.index("Well done.")
     assert texts.count("Rest five seconds.") == 0
-    assert texts[-2:] == ["Bye.", "Workout complete. Great work."]
+    assert texts[-1] == "Bye."
+    assert "Workout complete. Great work." not in texts
+    assert beeps(tl)[-1][1] == "finish"
     assert [s.kind for s in tl.sections].count("rest") == 1
+    assert [c.title for c in tl.chapters] == ["A", "B"]
 
 
 def test_short_rest_grows_with_a_warning() -> None:
@@ -231,3 +240,17 @@ def test_over_twenty_thousand_events_is_an_error() -> None:
                        rest_ms=0, count=False) for i in range(4)]
     with pytest.raises(ScriptError, match="20000 events"):
         compiled(*blocks)
+
+
+def test_script_texts_are_spoken_as_sentences() -> None:
+    tl = compiled(Exercise(name="Squat", reps=2, weight="bodyweight",
+                           cues=Cues(start=Spoken("drive up"))))
+    texts = [t for _, t in said(tl)]
+    assert "Set one of one. Squat. Two reps. Bodyweight." in texts
+    assert "Drive up." in texts
+
+
+def test_go_carries_rep_one() -> None:
+    tl = compiled(Exercise(name="Squat", reps=2))
+    go = next(e for e in tl.events if e.tag == "go" and e.kind == "speech")
+    assert (go.text, go.rep) == ("Go!", 1)

@@ -13,21 +13,22 @@ from collections.abc import Sequence
 from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.errors import ScriptError
 from voiceguide.problems import Loc, Problem, sorted_problems
-from voiceguide.script.blocks import FIELDS, block_conflicts
+from voiceguide.script.blocks import FIELDS
 from voiceguide.script.model import Block, Script, VoiceSettings
 from voiceguide.script.parse import parse_field
 from voiceguide.script.values import choices_hint
 
 
 def apply_overrides(script: Script, overrides: Overrides) -> Script:
-    """The script with these changes; ScriptError lists every bad one at once."""
+    """The script with these changes; ScriptError lists every bad one at once.
+
+    A change that leaves a cue outside its set (a rep cue beyond fewer reps, an ``at``
+    time past a shorter hold) is not an error here, unlike in the file: the compiler
+    drops the cue and warns, located at the cue."""
     problems: list[Problem] = []
     blocks = list(script.blocks)
     for change in overrides.fields:
         problems += _apply_field(blocks, change)
-    for block in blocks:
-        problems += [Problem("--set", Loc(), issue.level, issue.message, issue.hint)
-                     for issue in block_conflicts(block) if issue.level == "error"]
     if problems:
         raise ScriptError(sorted_problems(problems))
     return dataclasses.replace(script, blocks=tuple(blocks),

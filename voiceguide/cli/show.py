@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 
 import click
 
@@ -22,8 +23,11 @@ def clock(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
 
 
-def event_place(event: Event) -> str:
-    parts = [f"set {event.set}" if event.set is not None else "",
+def event_place(event: Event, moves: frozenset[tuple[int, int]] = frozenset()) -> str:
+    """Where an event is: "set 2 rep 5", or "move 3" in a warm-up (``moves``: the
+    (block, set) pairs that are warm-up moves)."""
+    unit = "move" if (event.block, event.set) in moves else "set"
+    parts = [f"{unit} {event.set}" if event.set is not None else "",
              f"rep {event.rep}" if event.rep is not None else ""]
     return " ".join(p for p in parts if p)
 
@@ -38,13 +42,17 @@ def short(title: str) -> str:
 
 def table_lines(timeline: Timeline) -> list[str]:
     """One line per spoken cue and cue sound; tempo ticks are left out (see --json)."""
-    titles = {c.block: short(c.title) for c in timeline.chapters}
+    starts = [c.start_ms for c in timeline.chapters]
+    moves = frozenset((s.block, s.set) for s in timeline.sections
+                      if s.kind == "move" and s.set is not None)
     rows = [("TIME", "BLOCK", "SET/REP", "SAID")]
     for event in timeline.events:
         if event.sound == "tick":
             continue
         said = event.text if event.kind == "speech" else f"[{event.sound} beep]"
-        rows.append((clock(event.at_ms), titles.get(event.block, ""), event_place(event), said))
+        chapter = timeline.chapters[max(0, bisect_right(starts, event.at_ms) - 1)]
+        title = short(chapter.title) if event.block >= 0 else ""
+        rows.append((clock(event.at_ms), title, event_place(event, moves), said))
     return aligned(rows, right=frozenset({0}))
 
 

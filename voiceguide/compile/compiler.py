@@ -6,6 +6,8 @@ Blocks become parts (``compile_blocks``), parts go onto the clock with measured 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from voiceguide.adjust.week import apply_week, week_say
 from voiceguide.compile.layout import Layout
 from voiceguide.compile.phrasebook import Phrasebook
@@ -57,11 +59,26 @@ def _title(script: Script, block: int) -> str:
     return node.name
 
 
+def _owners(script: Script) -> list[int]:
+    """The block whose chapter each block belongs to: a ``say`` block introduces the next
+    block that is not one (a closing ``say`` with none after it ends the last chapter:
+    -1, as the end does)."""
+    owners = [-1] * len(script.blocks)
+    owner = -1
+    for i in reversed(range(len(script.blocks))):
+        if not isinstance(script.blocks[i], Say):
+            owner = i
+        owners[i] = owner
+    return owners
+
+
 def _chapters(script: Script, sections: tuple[Section, ...]) -> tuple[Chapter, ...]:
-    """One chapter per block, tiling the session: the welcome opens the first chapter and
-    the end closes the last."""
+    """One chapter per block, tiling the session: the welcome opens the first chapter, a
+    ``say`` block opens the next block's, and the end closes the last."""
+    owners = _owners(script)
     spans: list[list[int]] = []
-    for s in sections:
+    for section in sections:
+        s = section if section.block < 0 else replace(section, block=owners[section.block])
         if spans and (s.block in (spans[-1][2], -1)):
             spans[-1][1] = s.end_ms
         elif spans and spans[-1][2] == -1:

@@ -40,9 +40,16 @@ TIMED_KINDS = (Warmup, Exercise, Hold, March)
 
 
 def _sentence(text: str) -> str:
-    """Text ending in punctuation, so the voice pauses after it."""
+    """Text as a sentence: a capital first letter (captions read it as one) and closing
+    punctuation, so the voice pauses after it."""
     text = text.strip()
+    text = text[:1].upper() + text[1:]
     return text if text[-1:] in ".!?…:;" else text + "."
+
+
+def _bare(text: str) -> str:
+    """A phrase without its closing punctuation, to join it with another ("Right, one")."""
+    return text.rstrip(".!?…:;¡¿ ")
 
 
 @dataclass
@@ -72,7 +79,13 @@ class Planner:
                 rest_ms = block.rest_ms if block.rest_after_ms is None else block.rest_after_ms
                 yield from self._rest(i, block.sets, rest_ms, None, self._next_timed(i),
                                       block.loc)
-        yield Talk(-1, "Done", "outro", (Line(self.phrases.say("done"), "done", Loc()),))
+        closing = isinstance(blocks[-1], Say)
+        done = () if closing else (Line(self.phrases.say("done"), "done", Loc()),)
+        yield Talk(-1, "Done", "outro", done)
+
+    def _said(self, spoken: Spoken, tag: str) -> Line:
+        """A line the script wrote, spoken as a sentence."""
+        return Line(_sentence(spoken.text), tag, spoken.loc)
 
     def _warn(self, loc: Loc, message: str) -> None:
         self.warnings.append(Problem(self.script.path, loc, "warning", message))
@@ -90,7 +103,7 @@ class Planner:
 
     def _block(self, i: int, block: Block) -> Iterator[Part]:
         if isinstance(block, Say):
-            yield Talk(i, block.text.text, "say", (Line(block.text.text, "say", block.text.loc),))
+            yield Talk(i, block.text.text, "say", (self._said(block.text, "say"),))
         elif isinstance(block, Rest):
             yield from self._rest(i, None, block.time_ms, block.say, self._next_timed(i),
                                   block.loc)
@@ -112,7 +125,7 @@ class Planner:
             time_left = Line(self.phrases.say("time_left",
                                               time=duration(TIME_LEFT_MS, self.language)),
                              "time_left", loc)
-        say_line = None if say is None else Line(say.text, "say", say.loc)
+        say_line = None if say is None else self._said(say, "say")
         yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line, time_left,
                     True, loc)
 
@@ -124,7 +137,7 @@ class Planner:
                 "move_intro", name=move.name, time=duration(move.time_ms, self.language)),
                 "move_intro", move.loc))
             if move.say is not None:
-                lead_in.append(Line(move.say.text, "say", move.say.loc))
+                lead_in.append(self._said(move.say, "say"))
             if j > 1 and block.transition_ms > 0:
                 yield Pause(i, j - 1, "Transition", "transition", block.transition_ms, (),
                             None, None, None, False, block.loc)
@@ -142,22 +155,20 @@ class Planner:
                 yield from self._rest(i, k - 1, block.rest_ms, None, None, block.loc)
             lead_in = [self._set_intro(block, k)]
             if k == 1 and block.setup is not None:
-                lead_in.append(Line(block.setup.text, "setup", block.setup.loc))
+                lead_in.append(self._said(block.setup, "setup"))
             if block.say is not None:
-                lead_in.append(Line(block.say.text, "say", block.say.loc))
+                lead_in.append(self._said(block.say, "say"))
             if isinstance(block, March) and block.cues.start is not None:
-                lead_in.append(Line(block.cues.start.text, "cue", block.cues.start.loc))
+                lead_in.append(self._said(block.cues.start, "cue"))
             label = f"{block.name}: set {k} of {block.sets}"
-            go = Line(self.phrases.say("go"), "go", block.loc)
+            go: Line | None = None
             if isinstance(block, Exercise):
                 ms, marks, cues = self._exercise(block)
-                if block.count and block.countdown_s == 0:
-                    go = None
             elif isinstance(block, Hold):
                 ms, marks, cues = self._hold(block)
+                go = Line(self.phrases.say("go"), "go", block.loc)
             else:
                 ms, marks, cues = self._march(block)
-                go = None
             yield Work(i, k, label, "set", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
                        block.loc)
@@ -191,12 +202,13 @@ class Planner:
         reps = block.reps
         out: list[Cue] = []
         if cues.start is not None and isinstance(block, Exercise):
-            out.append(Cue(0, Line(cues.start.text, "cue", cues.start.loc), 1))
+            out.append(Cue(0, self._said(cues.start, "cue"), 1))
         for n, spoken in cues.reps:
             if 1 <= n <= reps:
-                out.append(Cue((n - 1) * rep_ms, Line(spoken.text, "cue", spoken.loc), n))
+                out.append(Cue((n - 1) * rep_ms, self._said(spoken, "cue"), n))
             else:
-                self._warn(spoken.loc, f"cue for rep {n} never plays: the set has {reps} reps")
+                self._warn(spoken.loc, f"the cue for rep {n} is dropped: {block.name} has "
+                                       f"{reps} reps")
         half = (reps + 1) // 2 + 1
         halfway = self._cue_or_builtin(cues.halfway, "halfway", block,
                                        block.count and reps >= HALFWAY_MIN_REPS)
@@ -210,20 +222,33 @@ class Planner:
     def _cue_or_builtin(self, given: Spoken | None, phrase: str, block: SetBlock,
                         builtin: bool) -> Line | None:
         if given is not None:
-            return Line(given.text, "cue", given.loc)
+            return self._said(given, "cue")
         return Line(self.phrases.say(phrase), phrase, block.loc) if builtin else None
 
+    def _opening(self, block: SetBlock, word: str, room_ms: int) -> Mark:
+        """The first line of rep 1 (a march's first step): "Go!", joined with ``word``
+        when there is one ("Go! Left."); without a countdown no "Go!", but the word or,
+        when counting, the count "one"."""
+        if block.countdown_s == 0 and (word or block.count):
+            line = Line(word, "side", block.loc) if word else self._count(1, block.loc)
+        else:
+            go = self.phrases.say("go")
+            line = Line(f"{go} {word}" if word else go, "go", block.loc)
+        return Mark(0, None, line, 1, room_ms)
+
     def _exercise(self, block: Exercise) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
-        """Rep counts at each rep start (rep 1 is the go, unless there is no countdown),
+        """Rep counts at each rep start ("Go!" is rep 1, unless there is no countdown),
         a tick at every other phase change."""
         rep_ms = block.tempo.rep_ms
         phases = block.tempo.phases()
         marks: list[Mark] = []
         for r in range(1, block.reps + 1):
             start = (r - 1) * rep_ms
-            if block.count and (r > 1 or block.countdown_s == 0):
+            if r == 1:
+                marks.append(self._opening(block, "", phases[0][1]))
+            elif block.count:
                 marks.append(Mark(start, None, self._count(r, block.loc), r, phases[0][1]))
-            elif r > 1:
+            else:
                 marks.append(Mark(start, "tick", rep=r))
             for _, phase_ms in phases[:-1]:
                 start += phase_ms
@@ -231,16 +256,24 @@ class Planner:
         return block.reps * rep_ms, tuple(marks), self._rep_cues(block, rep_ms)
 
     def _march(self, block: March) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
-        """A side word every step; when counting, the second step of each pair says the
-        pair's number instead ("Left", "one", "Left", "two", ...)."""
+        """A side word on every step, both sides, "Go!" with the first; when counting, the
+        second step of each pair adds the pair's number ("Go! Left.", "Right, one.",
+        "Left.", "Right, two.", ...): ``reps`` is per side, so "Eight per side" is eight
+        pairs."""
         sides = ("left", "right") if block.first == "left" else ("right", "left")
         marks = []
         for s in range(2 * block.reps):
             pair = s // 2 + 1
+            side = self.phrases.say(sides[s % 2])
+            if s == 0:
+                marks.append(self._opening(block, side, block.step_ms))
+                continue
             if block.count and s % 2:
-                line = self._count(pair, block.loc)
+                line = Line(self.phrases.say("side_count", side=_bare(side),
+                                             count=number(pair, self.language)),
+                            "count", block.loc)
             else:
-                line = Line(self.phrases.say(sides[s % 2]), "side", block.loc)
+                line = Line(side, "side", block.loc)
             marks.append(Mark(s * block.step_ms, None, line, pair, block.step_ms))
         return (2 * block.reps * block.step_ms, tuple(marks),
                 self._rep_cues(block, 2 * block.step_ms))
@@ -261,17 +294,17 @@ class Planner:
         cues = block.cues
         out = []
         if cues.start is not None:
-            out.append(Cue(0, Line(cues.start.text, "cue", cues.start.loc)))
+            out.append(Cue(0, self._said(cues.start, "cue")))
         if cues.halfway is not None:
-            out.append(Cue(ms // 2, Line(cues.halfway.text, "cue", cues.halfway.loc)))
+            out.append(Cue(ms // 2, self._said(cues.halfway, "cue")))
         if cues.every is not None:
             every = cues.every
-            out.extend(Cue(t, Line(every.say.text, "cue", every.say.loc))
+            out.extend(Cue(t, self._said(every.say, "cue"))
                        for t in range(every.interval_ms, ms, every.interval_ms))
         for t, spoken in cues.at:
             if 0 <= t < ms:
-                out.append(Cue(t, Line(spoken.text, "cue", spoken.loc)))
+                out.append(Cue(t, self._said(spoken, "cue")))
             else:
-                self._warn(spoken.loc, f"cue at {t / 1000:g} s never plays: the hold lasts "
-                                       f"{ms / 1000:g} s")
+                self._warn(spoken.loc, f"the cue at {t / 1000:g} s is dropped: {block.name} "
+                                       f"lasts {ms / 1000:g} s")
         return ms, tuple(marks), tuple(out)

@@ -30,6 +30,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "switch_sides": (),
     "left": (),
     "right": (),
+    "side_count": ("side", "count"),
     "done": (),
 }
 """Every phrase name and the placeholders its template may use."""
