@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "voiceguide"
-FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "paths", "timefmt"}
+FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "inputs", "paths", "timefmt"}
 """Top-level modules every stage may import."""
 STAGES = ("script", "adjust", "timeline", "speech", "compile", "render", "store", "export",
           "play")

@@ -69,7 +69,7 @@ def test_a_hit_is_the_same_timeline_without_compiling(
     assert len(compiles) == 1
     assert again == first
     assert again.warnings == first.warnings
-    assert len(list(cache.folder.glob("*.pickle"))) == 1
+    assert len(list(cache.folder.glob("*.json"))) == 1
 
 
 def test_script_week_overrides_and_history_each_miss(
@@ -106,7 +106,7 @@ def test_a_damaged_entry_is_compiled_again_and_replaced(
         script: Path, tmp_path: Path, compiles: list[str]) -> None:
     cache = TimelineCache(tmp_path / "timelines")
     first = load(script, cache)
-    (entry,) = cache.folder.glob("*.pickle")
+    (entry,) = cache.folder.glob("*.json")
     entry.write_bytes(entry.read_bytes()[:100])
     assert load(script, cache) == first
     assert load(script, cache) == first
@@ -128,7 +128,7 @@ def test_least_recently_used_entries_go_first(
     load(script, cache, week=1)  # a hit: now the most recently used
     load(script, cache)
     kept = {t.week for t in (cache.load(p.stem, FakeSpeech())
-                             for p in cache.folder.glob("*.pickle"))}
+                             for p in cache.folder.glob("*.json"))}
     assert kept == {1, None}
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
-from voiceguide.errors import ScriptError
-from voiceguide.problems import Problem, has_errors, sorted_problems
+from voiceguide.errors import ScriptError, UnknownVoiceError
+from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.store import history
 from voiceguide.store.library import resolve_script
@@ -40,16 +40,20 @@ def load_checked(path: Path) -> Script:
 def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) -> list[Problem]:
     """Every problem of a script, parse errors and compile warnings alike, sorted.
 
-    Compiling needs real speech lengths: a cue that does not fit is only known then.
+    Compiling needs real speech lengths: a cue that does not fit is only known then;
+    a custom cue sound is decoded too, so a file that is no audio fails here, not at
+    export.
     """
-    from voiceguide.compile.compiler import compile_script
     from voiceguide.script.parse import load_script
 
     script, problems = load_script(path)
     if script is None or has_errors(problems):
         return sorted_problems(problems)
+    from voiceguide.render.beeps import load_cue_sounds
+
     try:
-        timeline = compile_script(script, speech=speech, week=week)
+        timeline = _compile(script, speech=speech, week=week)
+        load_cue_sounds(script.beeps, script_file=script.path)
     except ScriptError as exc:
         return sorted_problems(problems + exc.problems)
     return sorted_problems(problems + list(timeline.warnings))
@@ -64,14 +68,25 @@ def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
     from voiceguide.adjust.apply import apply_overrides
     from voiceguide.adjust.week import apply_week
     from voiceguide.adjust.weeks import played_week
-    from voiceguide.compile.compiler import compile_script
 
     path = resolve_script(ref)
     script = load_checked(path)
     last = history.last_completed_week(str(path.resolve())) if week == NEXT_WEEK else None
     week = played_week(script, week, last_completed=last)
     played = apply_overrides(apply_week(script, week), overrides)
-    return compile_script(played, speech=speech, week=week)
+    return _compile(played, speech=speech, week=week, voice_option=overrides.voice is not None)
+
+
+def _compile(script: Script, *, speech: SpeechLengths, week: int | None,
+             voice_option: bool = False) -> Timeline:
+    """Compile, placing an unknown voice where it was named: the script or ``--voice``."""
+    from voiceguide.compile.compiler import compile_script
+
+    try:
+        return compile_script(script, speech=speech, week=week)
+    except UnknownVoiceError as exc:
+        where = ("--voice", Loc()) if voice_option else (script.path, script.voice_name_loc)
+        raise ScriptError([Problem(*where, "error", exc.message, exc.hint)]) from None
 
 
 def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,

@@ -35,6 +35,17 @@ class SpeechEngineError(VoiceguideError):
     """The speech engine (pyttsx3 / eSpeak NG) is missing or failed; says what to install."""
 
 
+class UnknownVoiceError(SpeechEngineError):
+    """A script or ``--voice`` names a voice the engine does not have; lists those it has."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(f"{message} ({hint})")
+        self.message = message
+        self.hint = hint
+
+
 class FfmpegMissingError(VoiceguideError):
     """ffmpeg is needed for this format and was not found; says what to install."""
 

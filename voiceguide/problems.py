@@ -30,8 +30,15 @@ class Problem:
         return (self.file, self.loc.line, self.loc.column, self.message)
 
     def format(self) -> str:
-        text = f"{self.file}:{self.loc.line}:{self.loc.column}: {self.level}: {self.message}"
+        text = (f"{printable(self.file)}:{self.loc.line}:{self.loc.column}: {self.level}: "
+                f"{printable(self.message)}")
         return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+def printable(text: object) -> str:
+    """``text`` that any output stream can write: lone surrogates (a file name's bytes
+    that are not UTF-8, as ``os.fsdecode`` holds them) shown as U+FFFD."""
+    return str(text).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

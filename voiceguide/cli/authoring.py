@@ -9,7 +9,7 @@ import click
 
 from voiceguide.app import check_script
 from voiceguide.cli.options import echo_problems, run_errors
-from voiceguide.problems import Problem, has_errors
+from voiceguide.problems import Problem, has_errors, printable
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.authoring import (
     BLANK,
@@ -79,4 +79,4 @@ def edit(script: str) -> None:
     if has_errors(problems):
         sys.exit(2)
     echo_problems(problems)
-    click.echo(f"{path}: ok")
+    click.echo(f"{printable(path)}: ok")

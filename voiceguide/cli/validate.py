@@ -9,7 +9,7 @@ import click
 
 from voiceguide.app import check_script
 from voiceguide.cli.options import echo_problems, run_errors
-from voiceguide.problems import has_errors
+from voiceguide.problems import has_errors, printable
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.library import resolve_script
 
@@ -40,6 +40,6 @@ def validate(files: tuple[str, ...], week: int | None, strict: bool) -> None:
             if has_errors(problems) or (strict and problems):
                 failed = True
             elif not problems:
-                click.echo(f"{path}: ok")
+                click.echo(f"{printable(path)}: ok")
     if failed:
         sys.exit(2)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.errors import ScriptError, VoiceguideError
+from voiceguide.inputs import MAX_SOUND_BYTES, UnreadableInput, check_limited
 from voiceguide.problems import Problem
 from voiceguide.render.samples import SAMPLE_RATE, read_wav, resample
 from voiceguide.script.model import BeepSettings
@@ -57,7 +58,8 @@ def bundled_cues() -> CueSounds:
 def custom_cues(path: Path) -> CueSounds:
     """One sound file used for every beep, in any format pydub reads.
 
-    Raises OSError, ``wave.Error``, EOFError or VoiceguideError when it cannot be read.
+    Raises OSError, ``wave.Error``, EOFError, UnreadableInput or VoiceguideError when it
+    cannot be read.
     """
     samples = decode(path)
     peak = float(np.max(np.abs(samples), initial=0.0))
@@ -83,8 +85,7 @@ def decode(path: Path) -> np.ndarray:
     formats through ffmpeg (found as for export, so a pip-shipped one works too)."""
     from voiceguide.ffmpeg import find_ffmpeg
 
-    if not path.is_file():
-        raise FileNotFoundError(2, "No such file or directory")
+    check_limited(path, MAX_SOUND_BYTES, "the file")
     with warnings.catch_warnings():  # pydub's own import warnings (no ffmpeg, audioop)
         warnings.simplefilter("ignore")
         from pydub import AudioSegment
@@ -118,7 +119,7 @@ def load_cue_sounds(beeps: BeepSettings, *, script_file: str | None = None) -> C
     path = locate(beeps.sound, script_file)
     try:
         return custom_cues(path)
-    except (OSError, EOFError, wave.Error, VoiceguideError) as exc:
+    except (OSError, EOFError, wave.Error, VoiceguideError, UnreadableInput) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ScriptError([Problem(
             file=script_file or str(path), loc=beeps.loc, level="error",

@@ -208,6 +208,8 @@ class Script:
     beeps: BeepSettings = field(default_factory=BeepSettings)
     phrases: tuple[tuple[str, str], ...] = ()
     progression: tuple[ProgressionEntry, ...] = ()
+    voice_name_loc: Loc = field(default_factory=Loc, compare=False)
+    """Where ``voice: name:`` is written, for the error when no such voice is installed."""
 
     @property
     def language(self) -> str:

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from voiceguide.errors import ScriptError
+from voiceguide.inputs import MAX_SOUND_BYTES, UnreadableInput, check_limited, read_limited
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
 from voiceguide.script.blocks import DEFAULT_KEYS, FIELDS, block_conflicts, convert_block
 from voiceguide.script.model import (
@@ -44,7 +45,7 @@ from voiceguide.script.values import (
     text,
     whole,
 )
-from voiceguide.script.yaml_nodes import MAX_BYTES, Node, load_nodes
+from voiceguide.script.yaml_nodes import MAX_BYTES, Map, Node, load_nodes
 
 __all__ = ["load_script", "parse_field", "parse_script"]
 
@@ -86,7 +87,9 @@ def _bundled_sounds() -> dict[str, Path]:
 
 def _sound(base_dir: Path) -> Converter:
     """``tone``, a bundled cue file name, or a path relative to the script's folder;
-    a file is resolved to an absolute path and must be readable."""
+    a file is resolved to an absolute path and must be a readable regular file of at
+    most ``MAX_SOUND_BYTES``. Whether it decodes is checked by ``validate`` and at
+    render (decoding is not the parser's work)."""
 
     def convert(node: Node) -> str:
         value = text("beeps.sound")(node)
@@ -96,16 +99,16 @@ def _sound(base_dir: Path) -> Converter:
         if value in bundled:
             return str(bundled[value].resolve())
         path = base_dir / Path(value).expanduser()
-        try:
-            with path.open("rb") as sound:
-                sound.read(1)
-        except FileNotFoundError:
+        if not path.exists():
             raise Invalid.at(node, f"beeps.sound: no sound file {value!r} (looked in the "
                                    f"bundled cues and in {base_dir})",
-                             choices_hint(value, ["tone", *bundled], "bundled sounds")) from None
-        except OSError as exc:
-            raise Invalid.at(node, f"beeps.sound: cannot read {str(path)!r}: "
-                                   f"{exc.strerror or exc}") from None
+                             choices_hint(value, ["tone", *bundled], "bundled sounds"))
+        try:
+            check_limited(path, MAX_SOUND_BYTES, f"the sound {str(path)!r}")
+        except UnreadableInput as exc:
+            raise Invalid.at(node, f"beeps.sound: {exc.reason}",
+                             f"a cue sound is a short audio file of at most "
+                             f"{MAX_SOUND_BYTES >> 20} MiB") from None
         return str(path.resolve())
 
     return convert
@@ -203,6 +206,10 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
     voice = VoiceSettings(language=values.pop("language", "en"),  # type: ignore[arg-type]
                           **values.pop("voice", {}))  # type: ignore[arg-type]
     values.pop("defaults", None)
+    voice_node = given.get("voice")
+    name_node = voice_node.get("name") if isinstance(voice_node, Map) else None
+    if name_node is not None:
+        values["voice_name_loc"] = name_node.loc
     script = Script(path=path, voice=voice, **values)  # type: ignore[arg-type]
     return script, issues
 
@@ -232,17 +239,13 @@ def parse_script(text: str, path: str) -> tuple[Script | None, list[Problem]]:
 
 
 def load_script(path: str | os.PathLike[str]) -> tuple[Script | None, list[Problem]]:
-    """Reads the file (1 MiB limit, UTF-8; unreadable/missing file -> a Problem at 1:1,
-    not an exception) then parse_script."""
-    shown = os.fspath(path)
+    """Reads the file (a regular file of at most 1 MiB, UTF-8; anything else -> a Problem
+    at 1:1, not an exception) then parse_script."""
+    shown = os.fsdecode(path)
     try:
-        with open(path, "rb") as script_file:
-            data = script_file.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(shown, Loc(), "error",
-                              f"cannot read the script: {exc.strerror or exc}")]
-    if len(data) > MAX_BYTES:
-        return None, [Problem(shown, Loc(), "error", "the script is larger than 1 MiB")]
+        data = read_limited(path, MAX_BYTES, "the script")
+    except UnreadableInput as exc:
+        return None, [Problem(shown, Loc(), "error", exc.reason)]
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

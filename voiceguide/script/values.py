@@ -154,7 +154,9 @@ def parse_duration_ms(node: Node, what: str) -> int:
             raise Invalid.at(node, f"{what}: expected {expected}, got {describe(node)}")
     else:
         seconds = float(given.value)
-    if not math.isfinite(seconds) or seconds > MAX_DURATION_MS / 1000:
+    if math.isnan(seconds):
+        raise Invalid.at(node, f"{what}: {given.text} is not a number")
+    if seconds > MAX_DURATION_MS / 1000:
         raise Invalid.at(node, f"{what}: {given.text} is longer than the maximum of 1 hour")
     if seconds < 0:
         raise Invalid.at(node, f"{what}: {given.text} is negative")

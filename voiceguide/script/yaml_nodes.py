@@ -9,22 +9,29 @@ so a "billion laughs" document is refused without being expanded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from voiceguide.inputs import MAX_SCRIPT_BYTES
 from voiceguide.problems import Loc, Problem
 
-MAX_BYTES = 1 << 20
-"""Largest script accepted, in bytes of UTF-8 (1 MiB)."""
+MAX_BYTES = MAX_SCRIPT_BYTES
 
 MAX_NODES = 100_000
 """Most values a document may expand to, counting every alias use again."""
 
 MAX_DEPTH = 50
-"""Deepest nesting of lists and mappings accepted (a script needs about eight)."""
+"""Deepest nesting of lists and mappings accepted (a script needs about eight), counted
+through aliases: an alias nests its anchor's value where it is used."""
+
+MAX_NUMBER_CHARS = 32
+"""Longest scalar resolved as a number: every number a script needs is far shorter, and
+a longer one (a 400-digit int, thousands of hex or base-60 digits) costs time to build
+and cannot become a float or be printed in a message."""
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STD}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -101,11 +108,20 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     open: set[int] = field(default_factory=set)
     """Containers being copied: meeting one again means an alias cycle."""
+    done: dict[int, Node] = field(default_factory=dict)
+    """Nodes already copied, by composed node: an alias is resolved (and its problems
+    reported) once, however often it is used."""
 
     def error(self, loc: Loc, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.path, loc, "error", message, hint))
 
     def node(self, node: yaml.Node) -> Node:
+        copied = self.done.get(id(node))
+        if copied is None:
+            copied = self.done[id(node)] = self.copy(node)
+        return copied
+
+    def copy(self, node: yaml.Node) -> Node:
         loc = mark_loc(node.start_mark)
         if id(node) in self.open:
             self.error(loc, "an alias refers to a value that contains it (endless nesting)")
@@ -132,13 +148,32 @@ class _Walk:
         if node.tag not in _SCALAR_TAGS:
             return self.refuse_tag(node, loc)
         if node.tag in (f"{_STD}str", f"{_STD}timestamp"):
-            return Scalar(node.value, node.value, loc)
+            return self.text(node.value, loc)
+        if len(node.value) > MAX_NUMBER_CHARS and node.tag in (f"{_STD}int", f"{_STD}float"):
+            self.error(loc, f"{node.value[:12]}... is too long for a number "
+                            f"(more than {MAX_NUMBER_CHARS} characters)",
+                       "no field takes a number this large")
+            return Broken(loc)
         try:
             value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
             self.error(loc, f"{node.value!r} is not a valid {node.tag.replace(_STD, '')}")
             return Broken(loc)
         return Scalar(value, node.value, loc)
+
+    def text(self, value: str, loc: Loc) -> Node:
+        """Text with UTF-16 surrogate pairs (``"\\ud83d\\udcaa"``, as JSON writes 💪)
+        joined into their character; a lone surrogate is no character and is refused."""
+        if not _SURROGATE.search(value):
+            return Scalar(value, value, loc)
+        joined = _SURROGATE_PAIR.sub(_join_pair, value)
+        lone = _SURROGATE.search(joined)
+        if lone:
+            self.error(loc, f"text has a lone UTF-16 surrogate \\u{ord(lone[0]):04x}, "
+                            "which is not a character",
+                       "write the character itself, or a \\U escape of 8 hex digits")
+            return Broken(loc)
+        return Scalar(joined, joined, loc)
 
     def mapping(self, node: MappingNode, loc: Loc) -> Map:
         items: dict[object, tuple[Scalar, Node]] = {}
@@ -174,6 +209,14 @@ class _Walk:
             elif not isinstance(source, Broken):
                 self.error(source.loc, "<< merges mappings only")
         return items
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(pair: re.Match[str]) -> str:
+    return pair[0].encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 def _hashable(value: object) -> object:
@@ -235,17 +278,19 @@ def _compose(text: str) -> yaml.Node | None:
     """The composed graph, by libyaml when PyYAML has it (about four times faster).
 
     libyaml stops at 1,000 levels of nesting itself, so its C recursion is bounded;
-    the tighter ``MAX_DEPTH`` is checked on the result before any Python recursion.
+    the tighter ``MAX_DEPTH`` is checked on the result, through aliases, before any
+    other Python recursion.
     A syntax error is composed again by the pure-Python loader, whose messages and
     positions are the clearer ones.
     """
     if not yaml.__with_libyaml__:
-        return _PyLoader(text).get_single_node()
-    try:
-        composed = yaml.CSafeLoader(text).get_single_node()
-    except yaml.YAMLError:
-        return _PyLoader(text).get_single_node()
-    too_deep = _first_too_deep(composed)
+        composed = _PyLoader(text).get_single_node()
+    else:
+        try:
+            composed = yaml.CSafeLoader(text).get_single_node()
+        except yaml.YAMLError:
+            return _PyLoader(text).get_single_node()
+    too_deep = None if composed is None else _first_too_deep(composed)
     if too_deep is not None:
         raise yaml.composer.ComposerError(
             None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
@@ -253,21 +298,39 @@ def _compose(text: str) -> yaml.Node | None:
     return composed
 
 
-def _first_too_deep(root: yaml.Node | None) -> yaml.Node | None:
-    """The first container nested deeper than ``MAX_DEPTH`` (iterative: no recursion)."""
-    stack = [(root, 1)] if root is not None else []
-    seen: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ScalarNode) or id(node) in seen:
-            continue
+def _first_too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first container nested deeper than ``MAX_DEPTH``, counting an alias as its
+    anchor's whole value nested where the alias stands.
+
+    Each node's height (its deepest nesting) is worked out once and reused at every
+    alias, so this is linear in the composed graph; the recursion stops at
+    ``MAX_DEPTH``, so it stays shallow whatever the document holds.
+    """
+    heights: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def visit(node: yaml.Node, depth: int) -> yaml.Node | None:
+        """``node`` at ``depth`` if it or anything in it is too deep; records its height."""
+        if isinstance(node, ScalarNode) or id(node) in open_nodes:
+            return None  # a cycle is reported when the nodes are copied
+        known = heights.get(id(node))
+        if known is not None:
+            return node if depth + known - 1 > MAX_DEPTH else None
         if depth > MAX_DEPTH:
             return node
-        seen.add(id(node))
+        open_nodes.add(id(node))
         children = (node.value if isinstance(node, SequenceNode)
                     else [part for pair in node.value for part in pair])
-        stack.extend((child, depth + 1) for child in reversed(children))
-    return None
+        for child in children:
+            found = visit(child, depth + 1)
+            if found is not None:
+                return found
+        open_nodes.discard(id(node))
+        heights[id(node)] = 1 + max((heights.get(id(child), 0) for child in children),
+                                    default=0)
+        return None
+
+    return visit(root, 1)
 
 
 def load_nodes(text: str, path: str) -> tuple[Node | None, list[Problem]]:
@@ -278,6 +341,10 @@ def load_nodes(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     """
     if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_BYTES:
         return None, [Problem(path, Loc(), "error", "the script is larger than 1 MiB")]
+    undecoded = _SURROGATE.search(text)
+    if undecoded:  # only text from the command line can hold one (bytes not UTF-8)
+        return None, [Problem(path, _index_loc(text, undecoded.start()), "error",
+                              "this is not UTF-8 text", "give the value as UTF-8")]
     try:
         composed = _compose(text)
     except yaml.YAMLError as exc:

@@ -2,8 +2,12 @@
 
 Entries are written whole or not at all (temp file + ``os.replace``), so concurrent runs
 can share a cache. A length lookup reads only the 44-byte header and checks it against
-the file size, which catches truncated entries without reading the samples; the caller
-re-synthesizes whatever this module reports as missing.
+the file size, which catches truncated entries without reading the samples; loading a
+clip also checks a digest of its samples, kept in a ``vgck`` chunk after them (WAV
+readers skip chunks they do not know), so samples garbled behind an intact header are
+synthesized again instead of being played as noise. The caller re-synthesizes whatever
+this module reports as missing; an entry that is not a regular file (a folder, say) is
+removed when its clip is stored again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import stat
 import struct
 from pathlib import Path
 
@@ -20,11 +26,18 @@ from voiceguide.atomic import atomic_path
 from voiceguide.errors import OutputError
 from voiceguide.speech.protocol import Clip
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump when the stored layout changes, to orphan old entries."""
 
 _HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")
 _SAMPLE_BYTES = 2
+_CHECK_ID = b"vgck"
+_DIGEST_BYTES = 16
+_CHECK_BYTES = 8 + _DIGEST_BYTES
+"""The chunk after the samples: id, size, blake2b digest of the sample bytes."""
+MAX_SAMPLE_RATE = 384_000
+"""Highest rate a header may announce; past it the header is damaged (and its byte
+rate would not fit the header's 32 bits)."""
 
 
 def cache_key(*, text: str, voice: str, rate: int, language: str, engine: str) -> str:
@@ -32,14 +45,14 @@ def cache_key(*, text: str, voice: str, rate: int, language: str, engine: str) -
     renderer scales). ``voice`` is the voice as the script names it ("" for the best
     voice of ``language``): resolving it would start the engine."""
     fields = [CACHE_FORMAT, text, voice, rate, language, engine]
-    blob = json.dumps(fields, ensure_ascii=False).encode()
+    blob = json.dumps(fields).encode()
     return hashlib.sha256(blob).hexdigest()[:40]
 
 
 def _header(frames: int, sample_rate: int) -> bytes:
     data_bytes = frames * _SAMPLE_BYTES
     return _HEADER.pack(
-        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1,
+        b"RIFF", 36 + data_bytes + _CHECK_BYTES, b"WAVE", b"fmt ", 16, 1, 1,
         sample_rate, sample_rate * _SAMPLE_BYTES, _SAMPLE_BYTES, 16, b"data", data_bytes,
     )
 
@@ -72,7 +85,10 @@ class SpeechCache:
         checked = _check_header(blob[:_HEADER.size], len(blob))
         if checked is None:
             return None
-        samples = np.frombuffer(blob, dtype="<i2", offset=_HEADER.size).astype(np.int16)
+        data = memoryview(blob)[_HEADER.size:len(blob) - _CHECK_BYTES]
+        if blob[len(blob) - _CHECK_BYTES:] != _check_chunk(data):
+            return None
+        samples = np.frombuffer(data, dtype="<i2").astype(np.int16)
         return Clip(samples=samples, sample_rate=checked[1])
 
     def store(self, key: str, clip: Clip) -> None:
@@ -82,9 +98,29 @@ class SpeechCache:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the speech cache {self.directory}: {exc}") from exc
+        _remove_if_not_a_file(self.path(key))
+        data = samples.tobytes()
         with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
             f.write(_header(len(samples), clip.sample_rate))
-            f.write(samples.tobytes())
+            f.write(data)
+            f.write(_check_chunk(data))
+
+
+def _check_chunk(data: bytes | memoryview) -> bytes:
+    digest = hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest()
+    return _CHECK_ID + struct.pack("<I", _DIGEST_BYTES) + digest
+
+
+def _remove_if_not_a_file(entry: Path) -> None:
+    """Clear a damaged entry that a rename cannot replace (a folder, a FIFO, ...)."""
+    try:
+        mode = os.lstat(entry).st_mode
+    except OSError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(entry, ignore_errors=True)
+    elif not stat.S_ISREG(mode):
+        entry.unlink(missing_ok=True)
 
 
 def _check_header(head: bytes, size: int) -> tuple[int, int] | None:
@@ -94,7 +130,8 @@ def _check_header(head: bytes, size: int) -> tuple[int, int] | None:
         return None
     fields = _HEADER.unpack(head)
     rate, data_bytes = fields[7], fields[12]
-    if rate <= 0 or data_bytes % _SAMPLE_BYTES or _HEADER.size + data_bytes != size:
+    if (not 0 < rate <= MAX_SAMPLE_RATE or data_bytes % _SAMPLE_BYTES
+            or _HEADER.size + data_bytes + _CHECK_BYTES != size):
         return None
     frames = data_bytes // _SAMPLE_BYTES
     return (frames, rate) if head == _header(frames, rate) else None

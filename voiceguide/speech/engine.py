@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import SpeechEngineError
+from voiceguide.errors import SpeechEngineError, UnknownVoiceError
 from voiceguide.script.model import VoiceSettings
 from voiceguide.speech.cache import SpeechCache, cache_key
 from voiceguide.speech.protocol import Clip
@@ -125,7 +125,12 @@ class _Engine:
         self._tts.connect("finished-utterance", self._on_finished)
         self._tts.connect("error", lambda exception=None, **_: self._failures.append(exception))
         # A first, empty run leaves the driver idle, so property changes apply at once
-        # instead of being queued behind the next utterance.
+        # instead of being queued behind the next utterance. The driver's own set-up
+        # queued rate and volume changes in eSpeak; a run that starts while eSpeak is
+        # still busy with them marks the driver "stopping", and the driver then cancels
+        # the next utterance ("the utterance was cancelled", about 1 run in 60 under
+        # load). So eSpeak is synchronized first, as before every utterance.
+        espeak.Synchronize()
         self._tts.runAndWait()
 
     def _on_finished(self, completed: bool = True, **_: object) -> None:
@@ -258,12 +263,12 @@ def _resolve_voice(language: str, name: str | None) -> VoiceInfo:
             if wanted in (info.id.casefold(), info.name.casefold()):
                 return info
         choices = ", ".join(v.id for v in list_voices(language)) or "none"
-        raise SpeechEngineError(
-            f"no eSpeak NG voice named {name!r}; voices for {language!r}: {choices}"
-        )
+        raise UnknownVoiceError(f"no eSpeak NG voice named {name!r}",
+                                f"voices for {language!r}: {choices}")
     best = list_voices(language)
     if not best:
-        raise SpeechEngineError(f"no eSpeak NG voice for language {language!r}")
+        raise UnknownVoiceError(f"no eSpeak NG voice for language {language!r}",
+                                "see `voiceguide voices` for the installed ones")
     return best[0]
 
 

@@ -60,6 +60,8 @@ def resolve_script(ref: str) -> Path:
     by_name = {entry.name: entry.path for entry in bundled_scripts() + user_scripts()}
     if ref in by_name:
         return by_name[ref]
+    if path.exists():
+        raise UsageError(f"{ref} is not a script file: it is a folder, device or FIFO")
     if path.suffix in SCRIPT_SUFFIXES or "/" in ref:
         raise UsageError(f"no such script file: {ref}")
     names = ", ".join(sorted(by_name)) or "none"

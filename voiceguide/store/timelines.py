@@ -14,18 +14,22 @@ of them warms it for the others. A timeline is a pure function of what the key c
 and of its speech clips' lengths, which a hit checks instead of keying them: a clip
 synthesized again after the speech cache was cleared can differ by a few ms.
 
-An entry is ``KEY.pickle`` in the user's own cache folder, written atomically; one that
-cannot be read is compiled again and replaced. At most ``MAX_ENTRIES`` are kept, least
+An entry is ``KEY.json`` in the user's own cache folder, written atomically: JSON of the
+timeline's dataclasses, each tagged with its class name and rebuilt only as one of
+``ENTRY_TYPES``, so whatever is put in the folder can make a bad entry, never run code
+(pickle could). One that cannot be read, or is not such a timeline, is compiled again
+and replaced. At most ``MAX_ENTRIES`` are kept, least
 recently used out first. The cache is only a speed-up: a folder it cannot write is
 passed over silently.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
+import json
 import os
-import pickle
 import time
 from contextlib import suppress
 from dataclasses import dataclass
@@ -36,14 +40,22 @@ from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
 from voiceguide.atomic import atomic_path
 from voiceguide.errors import OutputError
+from voiceguide.inputs import MAX_SCRIPT_BYTES, UnreadableInput, read_limited
+from voiceguide.problems import Loc, Problem
+from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.store import history
-from voiceguide.timeline.events import Timeline
+from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when the key or the entry layout changes, to orphan old entries."""
 MAX_ENTRIES = 64
 """Entries kept (a 20-minute session takes about 30 kB; the most events allowed, 1.3 MB)."""
+MAX_ENTRY_BYTES = 32 << 20
+"""Largest entry read back (the most events allowed make about 6 MB of JSON)."""
+ENTRY_TYPES = {cls.__name__: cls for cls in (Timeline, Event, Section, Chapter, VoiceSettings,
+                                             BeepSettings, Problem, Loc)}
+"""The only classes an entry can rebuild."""
 COMPILING_PACKAGES = ("yaml", "num2words")
 """Third-party packages whose code decides a timeline (parsing, numbers in words)."""
 
@@ -64,20 +76,18 @@ class TimelineCache:
     def key(self, path: Path, week: Week, overrides: Overrides) -> str:
         path = path.resolve()
         asked = (week, history.last_completed_week(str(path))) if week == NEXT_WEEK else week
-        script = hashlib.sha256(path.read_bytes()).hexdigest()
+        script = _script_digest(path)
         parts = (CACHE_FORMAT, code_stamp(), str(path), script, asked, overrides)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def load(self, key: str, speech: SpeechLengths) -> Timeline | None:
         """The timeline stored under ``key`` if its speech clips still have its lengths."""
-        entry = self.folder / f"{key}.pickle"
+        entry = self.folder / f"{key}.json"
         try:
-            data = entry.read_bytes()
-        except OSError:  # none yet, or a folder that cannot be read: compile
+            timeline = json.loads(read_limited(entry, MAX_ENTRY_BYTES), object_hook=_rebuild)
+        except UnreadableInput:  # none yet, or not a file that can be read: compile
             return None
-        try:
-            timeline = pickle.loads(data)
-        except Exception:  # a damaged entry: any unpickling error, compile it again
+        except (ValueError, TypeError, KeyError, RecursionError):  # damaged: compile again
             with suppress(OSError):
                 entry.unlink()
             return None
@@ -89,15 +99,42 @@ class TimelineCache:
     def store(self, key: str, timeline: Timeline) -> None:
         with suppress(OSError, OutputError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            with atomic_path(self.folder / f"{key}.pickle") as temp:
-                temp.write_bytes(pickle.dumps(timeline, protocol=pickle.HIGHEST_PROTOCOL))
-            _touch(self.folder / f"{key}.pickle")
+            with atomic_path(self.folder / f"{key}.json") as temp:
+                temp.write_text(json.dumps(_tagged(timeline), separators=(",", ":")),
+                                encoding="utf-8")
+            _touch(self.folder / f"{key}.json")
             self._prune()
 
     def _prune(self) -> None:
-        entries = sorted(self.folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
+
+
+def _tagged(value: object) -> object:
+    """JSON-ready ``value``: a dataclass as its fields plus ``"@": class name``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"@": type(value).__name__,
+                **{f.name: _tagged(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, (tuple, list)):
+        return [_tagged(item) for item in value]
+    return value
+
+
+def _rebuild(fields: dict[str, object]) -> object:
+    """One tagged object of an entry, its lists as the tuples the dataclasses hold."""
+    cls = ENTRY_TYPES[str(fields.pop("@"))]
+    return cls(**{name: tuple(value) if isinstance(value, list) else value
+                  for name, value in fields.items()})
+
+
+def _script_digest(path: Path) -> str:
+    """The script's digest, read as the parser reads it (a regular file within its size
+    limit); one it would refuse gets no digest of its own, so it is never a hit."""
+    try:
+        return hashlib.sha256(read_limited(path, MAX_SCRIPT_BYTES)).hexdigest()
+    except UnreadableInput:
+        return "unreadable"
 
 
 def _touch(entry: Path) -> None:
