@@ -32,6 +32,7 @@ class FakeOutput:
         self.samples, self.rate = samples, rate
         self.starts: list[int] = []
         self.playing = False
+        self.waits = 0
 
     def start(self, offset: int) -> None:
         self.starts.append(offset)
@@ -44,7 +45,7 @@ class FakeOutput:
         return self.playing
 
     def wait_stopped(self) -> None:
-        return None
+        self.waits += 1
 
 
 class RampRenderer:
@@ -101,6 +102,21 @@ def test_stream_starts_at_the_offset_and_is_filled_ahead(player) -> None:
     player.filler.wait_ready(0)
     expected = RampRenderer(40_000).render()
     assert np.array_equal(player.samples, expected)
+
+
+def test_the_stream_starts_at_the_nearest_sample_like_every_other_cut(player) -> None:
+    player.play(1_010)  # 22270.5 samples: the floor would start one sample early
+    assert player.output.starts == [ms(1_010)] == [22_271]
+    player.seek(25_001)  # 551272.05: nearest is down
+    assert player.output.starts[-1] == ms(25_001) == 551_272
+
+
+def test_closing_again_does_nothing(player) -> None:
+    player.play(0)
+    player.close()
+    waits = player.output.waits
+    player.close()
+    assert player.output.waits == waits
 
 
 def test_pause_freezes_the_play_head_and_resume_restarts_there(player) -> None:

@@ -170,6 +170,7 @@ class Player:
         self.skipped: list[str] = []
         """Labels of the sections skipped with ``skip``, in order (for the history)."""
         self._since: float | None = None
+        self._closed = False
 
     def __enter__(self) -> Player:
         return self
@@ -198,7 +199,7 @@ class Player:
         self.filler.focus(at_ms)
         self.filler.wait_ready(at_ms)
         self._at_ms = at_ms
-        self.output.start(at_ms * self.rate // 1000)
+        self.output.start(ms_to_samples(at_ms, self.rate))
         self._since = self.clock()
 
     def pause(self) -> None:
@@ -286,7 +287,11 @@ class Player:
         )
 
     def close(self) -> None:
-        """Stop the sound at once, let the device let go of the buffer, end the render thread."""
+        """Stop the sound at once, let the device let go of the buffer, end the render
+        thread; once (closing again does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         self._silence()
         self.output.wait_stopped()
         self.filler.close()
