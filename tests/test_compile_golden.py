@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeSpeech
+from voiceguide.adjust.week import apply_week
 from voiceguide.compile.compiler import compile_script
 from voiceguide.script.parse import parse_script
 from voiceguide.timeline.dump import dump_text
@@ -34,7 +35,8 @@ def test_golden_timeline(case: str) -> None:
     text = source.read_text(encoding="utf-8")
     script, problems = parse_script(text, source.name)
     assert script is not None, [p.format() for p in problems]
-    dump = dump_text(compile_script(script, speech=FakeSpeech(), week=_week(text)))
+    week = _week(text)
+    dump = dump_text(compile_script(apply_week(script, week), speech=FakeSpeech(), week=week))
     golden = CASES / f"{case}.timeline.txt"
     if UPDATE:
         golden.write_text(dump, encoding="utf-8")

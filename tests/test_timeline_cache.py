@@ -8,13 +8,16 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.fakes import FakeSpeech
 from voiceguide import app
 from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.app import load_timeline
+from voiceguide.cli import main
 from voiceguide.store import history
 from voiceguide.store import timelines as timeline_cache
+from voiceguide.store.library import bundled_scripts
 from voiceguide.store.timelines import TimelineCache
 
 SCRIPT = """\
@@ -117,6 +120,29 @@ def test_unwritable_folder_still_plays(script: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     assert load(script, TimelineCache(blocker / "timelines")).title == "Cache test"
+
+
+def test_a_script_that_cannot_be_read_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    """The key reads the script: a read error there is the parser's located problem."""
+    unreadable = tmp_path / "unreadable.yaml"
+    unreadable.symlink_to("/proc/self/mem")  # a regular file whose reading fails (EIO)
+    result = CliRunner().invoke(main, ["show", str(unreadable)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"{unreadable}:1:1: error: cannot read the script: " \
+                            "Input/output error\n"
+
+
+@pytest.mark.engine
+def test_list_goes_through_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     compiles: list[str]) -> None:
+    monkeypatch.setattr(app, "default_cache_dir", lambda: tmp_path / "timelines")
+    first = CliRunner().invoke(main, ["list"])
+    assert first.exit_code == 0, first.output
+    listed = len(compiles)
+    assert listed >= len(bundled_scripts())
+    again = CliRunner().invoke(main, ["list"])
+    assert (again.exit_code, again.output) == (0, first.output)
+    assert len(compiles) == listed, "the second list compiles nothing"
 
 
 def test_least_recently_used_entries_go_first(

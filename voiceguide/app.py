@@ -1,5 +1,5 @@
 """The one place that chains the stages: script reference -> script -> week -> overrides
--> timeline (cached) for the commands.
+-> timeline (cached) -> render -> play or export, for the commands.
 
 The parser and the compiler are imported inside the functions that need them: a warm
 ``play`` finds its timeline in the cache and must not pay for importing them (0.1 s of
@@ -8,12 +8,13 @@ the 0.5 s before the first sound).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
-from voiceguide.errors import ScriptError, UnknownVoiceError
+from voiceguide.errors import ScriptError, UnknownVoiceError, UsageError
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.store import history
@@ -22,9 +23,12 @@ from voiceguide.store.timelines import TimelineCache, default_cache_dir
 from voiceguide.timeline.events import Timeline
 
 if TYPE_CHECKING:
+    from voiceguide.export.weeks import Exported, ProgressBar
+    from voiceguide.play.session import Session
     from voiceguide.script.model import Script
 
-__all__ = ["build_timeline", "check_script", "load_checked", "load_timeline", "resolve_script"]
+__all__ = ["build_timeline", "check_script", "export_script", "load_checked", "load_timeline",
+           "prepare_play", "resolve_script"]
 
 
 def load_checked(path: Path) -> Script:
@@ -44,6 +48,7 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     a custom cue sound is decoded too, so a file that is no audio fails here, not at
     export.
     """
+    from voiceguide.adjust.week import apply_week
     from voiceguide.script.parse import load_script
 
     script, problems = load_script(path)
@@ -52,29 +57,37 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     from voiceguide.render.beeps import load_cue_sounds
 
     try:
-        timeline = _compile(script, speech=speech, week=week)
+        timeline = _compile(apply_week(script, week), speech=speech, week=week)
         load_cue_sounds(script.beeps, script_file=script.path)
     except ScriptError as exc:
         return sorted_problems(problems + exc.problems)
     return sorted_problems(problems + list(timeline.warnings))
 
 
+def last_completed(path: Path, week: Week) -> int | None:
+    """For ``--week next``, the last week of the script at ``path`` completed in the
+    history (None otherwise: nothing else needs the history)."""
+    return history.last_completed_week(str(path.resolve())) if week == NEXT_WEEK else None
+
+
 def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
-                   overrides: Overrides = NO_OVERRIDES) -> Timeline:
+                   overrides: Overrides = NO_OVERRIDES,
+                   last_completed: int | None = None) -> Timeline:
     """Resolve, parse and compile a SCRIPT argument; ScriptError when it is not valid.
 
-    Precedence: the script, then its week's progression, then the command line.
+    The week is applied once, then the overrides, then the script as played is
+    compiled: the script < its week's progression < the command line. ``week`` "next"
+    is the week after ``last_completed``.
     """
     from voiceguide.adjust.apply import apply_overrides
     from voiceguide.adjust.week import apply_week
     from voiceguide.adjust.weeks import played_week
 
-    path = resolve_script(ref)
-    script = load_checked(path)
-    last = history.last_completed_week(str(path.resolve())) if week == NEXT_WEEK else None
-    week = played_week(script, week, last_completed=last)
-    played = apply_overrides(apply_week(script, week), overrides)
-    return _compile(played, speech=speech, week=week, voice_option=overrides.voice is not None)
+    script = load_checked(resolve_script(ref))
+    number = played_week(script, week, last_completed=last_completed)
+    played = apply_overrides(apply_week(script, number), overrides)
+    return _compile(played, speech=speech, week=number,
+                    voice_option=overrides.voice is not None)
 
 
 def _compile(script: Script, *, speech: SpeechLengths, week: int | None,
@@ -95,9 +108,72 @@ def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
     """``build_timeline`` through the timeline cache (the default folder unless given)."""
     cache = cache or TimelineCache(default_cache_dir())
     path = resolve_script(ref)
-    key = cache.key(path, week, overrides)
+    last = last_completed(path, week)
+    key = cache.key(path, week, overrides, last_completed=last)
     timeline = cache.load(key, speech)
     if timeline is None:
-        timeline = build_timeline(str(path), week=week, speech=speech, overrides=overrides)
+        timeline = build_timeline(str(path), week=week, speech=speech, overrides=overrides,
+                                  last_completed=last)
         cache.store(key, timeline)
     return timeline
+
+
+def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
+                 from_block: str | None = None, resumed: bool = False) -> Session:
+    """A SCRIPT argument ready to play: its timeline (cached), rendered as it plays, from
+    the start, a block (``--from``) or the saved position (``--resume``)."""
+    if from_block is not None and resumed:
+        raise UsageError("use either --from or --resume, not both")
+    from voiceguide.play.device import probe_output
+
+    probe_output()  # no sound device: say so before any work
+    from voiceguide.play.session import Session, start_at
+    from voiceguide.render.mixer import Renderer
+    from voiceguide.speech.engine import EngineSpeech
+
+    path = resolve_script(ref)
+    speech = EngineSpeech()
+    timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
+    start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
+    return Session(path, timeline, Renderer(timeline, speech), start_ms, note)
+
+
+def export_script(ref: str, out: Path, *, week: Week = None,
+                  weeks: tuple[int, ...] | None = None, overrides: Overrides = NO_OVERRIDES,
+                  fmt: str | None = None, captions: str | None = None,
+                  timeline_json: Path | None = None, split: bool = False,
+                  use_cache: bool = True,
+                  warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
+                  progress: ProgressBar | None = None) -> Exported:
+    """A SCRIPT argument exported to the file ``out`` at ``week``, or with ``weeks``, one
+    file per week into the folder ``out`` plus a playlist (see ``export.weeks``)."""
+    from voiceguide.export.cache import ExportCache, default_cache_dir
+    from voiceguide.export.files import output_format
+    from voiceguide.export.weeks import (
+        WEEKS_FORMAT,
+        export_plan,
+        no_progress,
+        plan_weeks,
+        single_plan,
+        weeks_folder,
+    )
+    from voiceguide.ffmpeg import find_ffmpeg
+    from voiceguide.speech.engine import EngineSpeech
+
+    path = resolve_script(ref)
+    if weeks is None:
+        fmt = output_format(out, fmt)
+        plan = single_plan(week, out, timeline_json)
+    else:
+        fmt = fmt or WEEKS_FORMAT
+        plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
+                          timeline_json=timeline_json)
+    cache = ExportCache(default_cache_dir()) if use_cache else None
+    if fmt != "wav" and (cache is None or not cache.holds(fmt)):
+        find_ffmpeg()  # missing: say so before any work
+    speech = EngineSpeech()
+    return export_plan(
+        plan, lambda number: load_timeline(str(path), week=number, speech=speech,
+                                           overrides=overrides),
+        speech, script_file=str(path), fmt=fmt, captions=captions, split=split, cache=cache,
+        warn=warn, progress=progress or no_progress)

@@ -56,3 +56,14 @@ class AudioDeviceError(VoiceguideError):
 
 class OutputError(VoiceguideError):
     """An output file could not be written (disk full, permission, ...)."""
+
+
+def add_note(error: BaseException, note: str) -> None:
+    """Attach a later failure to the error that came first (``BaseException.add_note``
+    of Python 3.11, also on 3.10), so both are reported and the first decides the exit."""
+    error.__dict__.setdefault("__notes__", []).append(note)
+
+
+def notes(error: BaseException) -> list[str]:
+    """The failures attached to ``error`` by ``add_note``, in order."""
+    return list(getattr(error, "__notes__", ()))

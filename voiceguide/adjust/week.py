@@ -20,8 +20,8 @@ def _entries(script: Script, week: int) -> list[ProgressionEntry]:
 def apply_week(script: Script, week: int | None) -> Script:
     """The script with week ``week``'s changes applied; None (no week) means as written.
 
-    The changes are consumed (entries keep only their ``say``), so applying the week
-    again changes nothing and command-line overrides made after it stay in force.
+    Applied once, by the application layer, before the command line's overrides; the
+    progression is kept, so the compiler still finds the week's ``say`` in it.
     """
     if week is None or not script.progression:
         return script
@@ -33,8 +33,7 @@ def apply_week(script: Script, week: int | None) -> Script:
             origin[name] = entry
     return dataclasses.replace(
         script,
-        blocks=tuple(_changed(script.path, block, changes, origin) for block in script.blocks),
-        progression=tuple(dataclasses.replace(e, changes=()) for e in script.progression))
+        blocks=tuple(_changed(script.path, block, changes, origin) for block in script.blocks))
 
 
 def _changed(path: str, block: Block, changes: dict[str, dict[str, object]],

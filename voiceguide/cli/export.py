@@ -14,33 +14,13 @@ import click
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import Week
-from voiceguide.app import load_timeline
-from voiceguide.atomic import atomic_write_text
+from voiceguide.app import export_script
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
 from voiceguide.errors import UsageError
-from voiceguide.export.cache import ExportCache, default_cache_dir
 from voiceguide.export.captions import CAPTION_FORMATS
-from voiceguide.export.files import Progress, export_session, output_format, playlist_text
+from voiceguide.export.files import Progress
 from voiceguide.export.sinks import FORMATS
-from voiceguide.export.weeks import (
-    MAX_WEEK,
-    WEEKS_SYNTAX,
-    WeekFile,
-    parse_weeks,
-    plan_weeks,
-    playlist_item,
-    weeks_folder,
-)
-from voiceguide.ffmpeg import find_ffmpeg
-from voiceguide.problems import Problem
-from voiceguide.render.beeps import load_cue_sounds
-from voiceguide.render.samples import ms_to_samples
-from voiceguide.speech.engine import EngineSpeech
-from voiceguide.store.library import resolve_script
-from voiceguide.timeline.events import Timeline
-
-WEEKS_FORMAT = "mp3"
-"""The format of a week-by-week export when --format is not given (OUT is a folder)."""
+from voiceguide.export.weeks import MAX_WEEK, WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 
 
 def interrupt(signum: int, frame: FrameType | None) -> None:
@@ -143,54 +123,22 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
       voiceguide export hip-thrust --weeks 1,3 --format ogg -o program --captions srt
       voiceguide export hip-thrust -o again.mp3 --no-cache
     """
+    if weeks is None and out.is_dir():
+        raise click.BadParameter(f"{out} is a folder: give a file name, or use --weeks to "
+                                 "write one file per week into it",
+                                 param_hint="'-o' / '--output'")
+    for name, given in (("--week", week is not None), ("--split", split)):
+        if weeks is not None and given:
+            raise click.UsageError(f"--weeks cannot be combined with {name}: --weeks "
+                                   "already picks the weeks, one file each")
     with run_errors(), sigterm_interrupts():
-        path = resolve_script(script)
-        if weeks is None:
-            if out.is_dir():
-                raise click.BadParameter(f"{out} is a folder: give a file name, or use "
-                                         "--weeks to write one file per week into it",
-                                         param_hint="'-o' / '--output'")
-            fmt = output_format(out, fmt)
-            files, playlist = (WeekFile(week, out, timeline_json),), None
-        else:
-            for name, given in (("--week", week is not None), ("--split", split)):
-                if given:
-                    raise click.UsageError(f"--weeks cannot be combined with {name}: "
-                                           "--weeks already picks the weeks, one file each")
-            fmt = fmt or WEEKS_FORMAT
-            from voiceguide.app import load_checked  # the parser: only --weeks needs it
-
-            plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
-                              timeline_json=timeline_json)
-            files, playlist = plan.files, plan.playlist
-        cache = None if no_cache else ExportCache(default_cache_dir())
-        if fmt != "wav" and (cache is None or not cache.holds(fmt)):
-            find_ffmpeg()
-        speech = EngineSpeech()
-        written: list[Path] = []
-        timelines: list[Timeline] = []
-        shown: set[Problem] = set()
-        for file in files:
-            timeline = load_timeline(str(path), week=file.week, speech=speech,
-                                     overrides=overrides)
-            echo_problems([p for p in timeline.warnings if p not in shown])
-            shown.update(timeline.warnings)
-            cues = load_cue_sounds(timeline.beeps, script_file=str(path))
-            with progress_bar(ms_to_samples(timeline.total_ms),
-                              f"export {file.audio.name}") as progress:
-                written += export_session(
-                    timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
-                    timeline_json=file.timeline_json, split=split, cache=cache,
-                    album=timeline.title if file.track else None, track=file.track,
-                    progress=progress)
-            timelines.append(timeline)
-        if playlist:
-            atomic_write_text(playlist, playlist_text(
-                [playlist_item(f, t) for f, t in zip(files, timelines, strict=True)]))
-            written.append(playlist)
-    minutes, seconds = divmod(round(sum(t.total_ms for t in timelines) / 1000), 60)
-    reused = f" ({cache.hits} from the export cache)" if cache and cache.hits else ""
-    click.echo(f"wrote {len(written)} file(s), {minutes}:{seconds:02d} of audio{reused}:",
+        done = export_script(script, out, week=week, weeks=weeks, overrides=overrides,
+                             fmt=fmt, captions=captions, timeline_json=timeline_json,
+                             split=split, use_cache=not no_cache, warn=echo_problems,
+                             progress=progress_bar)
+    minutes, seconds = divmod(round(done.total_ms / 1000), 60)
+    reused = f" ({done.reused} from the export cache)" if done.reused else ""
+    click.echo(f"wrote {len(done.files)} file(s), {minutes}:{seconds:02d} of audio{reused}:",
                err=True)
-    for path in written:
+    for path in done.files:
         click.echo(str(path))

@@ -6,23 +6,24 @@ from importlib import resources
 
 import click
 
-from voiceguide.app import load_checked
+from voiceguide.app import load_timeline
 from voiceguide.cli.options import run_errors
 from voiceguide.cli.show import clock
-from voiceguide.compile.compiler import compile_script
 from voiceguide.errors import ScriptError
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
 
 
 def entry_line(entry: ScriptEntry, width: int, speech: EngineSpeech, note: str = "") -> str:
-    """``name  length  title``; a script that does not compile says so instead of a length."""
+    """``name  length  title``; a script that does not compile says so instead of a length.
+
+    Through the timeline cache: a listed script plays sooner, and a list after a play
+    compiles nothing."""
     try:
-        script = load_checked(entry.path)
-        timeline = compile_script(script, speech=speech)
+        timeline = load_timeline(str(entry.path), week=None, speech=speech)
     except ScriptError:
         return f"  {entry.name:<{width}}  {'invalid':>9}  (voiceguide validate {entry.path})"
-    return f"  {entry.name:<{width}}  {clock(timeline.total_ms):>9}  {script.workout}{note}"
+    return f"  {entry.name:<{width}}  {clock(timeline.total_ms):>9}  {timeline.title}{note}"
 
 
 @click.command(name="list")

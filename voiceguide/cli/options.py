@@ -6,13 +6,13 @@ import functools
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
 from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK
-from voiceguide.errors import ScriptError, VoiceguideError
+from voiceguide.errors import ScriptError, VoiceguideError, notes
 from voiceguide.problems import Problem
 from voiceguide.script.model import LANGUAGES
 
@@ -105,16 +105,24 @@ def run_errors() -> Iterator[None]:
     """Turn voiceguide's errors into messages and exit statuses, never a traceback.
 
     ScriptError: every problem, exit 2. Other VoiceguideError: ``error: ...``, its
-    ``exit_code`` (1 for runtime failures, 2 for usage). Ctrl-C: exit 130.
+    ``exit_code`` (1 for runtime failures, 2 for usage). Ctrl-C: exit 130. Failures
+    that came after (``errors.add_note``) follow as ``error: ...`` lines; the first
+    error decides the exit status.
     """
     try:
         yield
     except ScriptError as exc:
         echo_problems(exc.problems)
-        sys.exit(exc.exit_code)
+        _exit(exc, exc.exit_code)
     except VoiceguideError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+        _exit(exc, exc.exit_code)
+    except KeyboardInterrupt as exc:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        _exit(exc, 130)
+
+
+def _exit(error: BaseException, status: int) -> NoReturn:
+    for note in notes(error):
+        click.echo(f"error: {note}", err=True)
+    sys.exit(status)

@@ -1,4 +1,4 @@
-"""Script (+ week) -> Timeline: the compiler's one entry point, pure and deterministic.
+"""Script as played -> Timeline: the compiler's one entry point, pure and deterministic.
 
 Blocks become parts (``compile_blocks``), parts go onto the clock with measured speech
 (``compile_layout``); this module ties them together and derives the chapters.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from voiceguide.adjust.week import apply_week, week_say
+from voiceguide.adjust.week import week_say
 from voiceguide.compile.layout import Layout
 from voiceguide.compile.phrasebook import Phrasebook
 from voiceguide.compile.plan import Planner
@@ -23,14 +23,16 @@ TITLE_CHARS = 60
 
 def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = None
                    ) -> Timeline:
-    """The session of ``script`` in week ``week``, timed with ``speech``'s lengths (ms).
+    """The session of ``script`` as played in week ``week``, timed with ``speech``'s
+    lengths (ms).
 
+    ``script`` already has its week's changes and any overrides (``voiceguide.app``
+    applies them, once); ``week`` only picks that week's ``say`` and labels the timeline.
     Raises ScriptError when the session would last over 6 hours or hold over 20,000
     events. Warnings (dropped cues, speech too long for its slot, rests that had to
     grow) are in ``Timeline.warnings``, located at the script node.
     """
-    played = apply_week(script, week)
-    planner = Planner(played, Phrasebook(script.language, script.phrases),
+    planner = Planner(script, Phrasebook(script.language, script.phrases),
                       week_say(script, week))
     layout = Layout(speech, script.voice, script.path)
     layout.run(planner.parts())
@@ -42,7 +44,7 @@ def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = 
         beeps=script.beeps,
         events=tuple(sorted(layout.events, key=lambda e: (e.at_ms, e.kind))),
         sections=sections,
-        chapters=_chapters(played, sections),
+        chapters=_chapters(script, sections),
         total_ms=layout.t,
         week=week,
         warnings=tuple(sorted_problems(planner.warnings + layout.warnings)),

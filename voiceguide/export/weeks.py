@@ -1,4 +1,5 @@
-"""A program exported week by week: which weeks, what each file is called, the playlist.
+"""A program exported week by week: which weeks, what each file is called, the playlist;
+and the loop that exports a plan's files, one session or one per week.
 
 ``export SCRIPT --weeks 1-4 -o DIR`` writes ``DIR/STEM - week N.FMT`` per week, each
 exported like a single session, then ``DIR/STEM.m3u`` listing them in week order. N is
@@ -9,19 +10,29 @@ whichever weeks are exported.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from voiceguide.adjust.weeks import Week
+from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import UsageError
-from voiceguide.export.files import PlaylistItem
+from voiceguide.export.cache import ExportCache
+from voiceguide.export.files import PlaylistItem, Progress, export_session, playlist_text
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.tags import session_title
+from voiceguide.problems import Problem
+from voiceguide.render.beeps import load_cue_sounds
+from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import Script
+from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline
 
 MAX_WEEK = 999
 WEEKS_SYNTAX = "N, N-M or N,M,... (e.g. 3, 1-4, 1,3,5)"
+WEEKS_FORMAT = "mp3"
+"""The format of a week-by-week export when none is given (OUT is a folder)."""
 
 
 def parse_weeks(text: str) -> tuple[int, ...]:
@@ -67,10 +78,16 @@ def weeks_folder(out: Path) -> Path:
 
 @dataclass(frozen=True)
 class WeeksPlan:
-    """The files of a week-by-week export, in week order, and the playlist of them."""
+    """The files of an export, in week order, and the playlist of them (None for a
+    single session)."""
 
     files: tuple[WeekFile, ...]
-    playlist: Path
+    playlist: Path | None = None
+
+
+def single_plan(week: Week, out: Path, timeline_json: Path | None) -> WeeksPlan:
+    """The plan of a single export: one session (at ``week``) to ``out``."""
+    return WeeksPlan((WeekFile(week, out, timeline_json),))
 
 
 def plan_weeks(script: Script, weeks: tuple[int, ...], folder: Path, fmt: str, *,
@@ -97,3 +114,52 @@ def plan_weeks(script: Script, weeks: tuple[int, ...], folder: Path, fmt: str, *
 
 def playlist_item(file: WeekFile, timeline: Timeline) -> PlaylistItem:
     return PlaylistItem(file.audio, timeline.total_ms, session_title(timeline))
+
+
+ProgressBar = Callable[[int, str], AbstractContextManager[Progress | None]]
+"""Given a file's length in samples and a label, a context giving a ``Progress`` (or None)."""
+
+
+def no_progress(total_samples: int, label: str) -> AbstractContextManager[Progress | None]:
+    return nullcontext(None)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, in order, the audio's total length, and the files the
+    export cache gave."""
+
+    files: tuple[Path, ...]
+    total_ms: int
+    reused: int
+
+
+def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
+                speech: SpeechSource, *, script_file: str, fmt: str,
+                captions: str | None = None, split: bool = False,
+                cache: ExportCache | None = None,
+                warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
+                progress: ProgressBar = no_progress) -> Exported:
+    """Export each file of ``plan`` (its timeline from ``timeline_for``), then the
+    playlist. ``warn`` gets each warning once, though every week may share it."""
+    written: list[Path] = []
+    timelines: list[Timeline] = []
+    shown: set[Problem] = set()
+    for file in plan.files:
+        timeline = timeline_for(file.week)
+        warn([p for p in timeline.warnings if p not in shown])
+        shown.update(timeline.warnings)
+        cues = load_cue_sounds(timeline.beeps, script_file=script_file)
+        with progress(ms_to_samples(timeline.total_ms), f"export {file.audio.name}") as bar:
+            written += export_session(
+                timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
+                timeline_json=file.timeline_json, split=split, cache=cache,
+                album=timeline.title if file.track else None, track=file.track,
+                progress=bar)
+        timelines.append(timeline)
+    if plan.playlist:
+        atomic_write_text(plan.playlist, playlist_text(
+            [playlist_item(f, t) for f, t in zip(plan.files, timelines, strict=True)]))
+        written.append(plan.playlist)
+    return Exported(tuple(written), sum(t.total_ms for t in timelines),
+                    cache.hits if cache else 0)

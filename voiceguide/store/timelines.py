@@ -6,7 +6,8 @@ A hit imports none of them. ``play``, ``export`` and ``show`` all go through it,
 of them warms it for the others. A timeline is a pure function of what the key covers:
 
 - the script's bytes and absolute path (a cue sound file is found next to it);
-- the week as asked, and for ``next`` the last week completed in the history;
+- the week as asked, and for ``next`` the last week completed (passed in: the
+  application layer reads the history);
 - the command-line overrides;
 - the code that compiles: voiceguide's modules and phrase packs, PyYAML and num2words
   (by their files' sizes and modification times, so an edit or upgrade misses);
@@ -44,7 +45,6 @@ from voiceguide.inputs import MAX_SCRIPT_BYTES, UnreadableInput, read_limited
 from voiceguide.problems import Loc, Problem
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.speech.protocol import SpeechLengths
-from voiceguide.store import history
 from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
 CACHE_FORMAT = 3
@@ -73,9 +73,12 @@ class TimelineCache:
 
     folder: Path
 
-    def key(self, path: Path, week: Week, overrides: Overrides) -> str:
+    def key(self, path: Path, week: Week, overrides: Overrides, *,
+            last_completed: int | None) -> str:
+        """The key of the script at ``path`` played at ``week`` with ``overrides``
+        (``last_completed``: the last week completed, for ``next``)."""
         path = path.resolve()
-        asked = (week, history.last_completed_week(str(path))) if week == NEXT_WEEK else week
+        asked = (week, last_completed) if week == NEXT_WEEK else week
         script = _script_digest(path)
         parts = (CACHE_FORMAT, code_stamp(), str(path), script, asked, overrides)
         return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -1,0 +1,135 @@
+"""One played session, however it ends: where it starts, the resume point kept at each
+section, and the history row at the end.
+
+The keeping at the end runs whatever ended the session: the end, ``q``, Ctrl-C or a
+device fault. When it fails as well, its failure is added to the error that ended the
+session as a note, never put in that error's place, so the first error keeps its
+message (a device fault's ``--resume`` hint) and its exit status (Ctrl-C: 130).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import OutputError, UsageError, VoiceguideError, add_note
+from voiceguide.play.device import AudioOutput
+from voiceguide.play.display import SessionView, make_display
+from voiceguide.play.keys import key_reader
+from voiceguide.play.player import ChunkRenderer, Keys, Output, Player, play_session
+from voiceguide.store import history, resume
+from voiceguide.timeline.events import Timeline
+
+
+def block_start(timeline: Timeline, block: str) -> int:
+    """Start (ms) of the block named ``block`` (any case) or numbered ``block`` (from 1)."""
+    for chapter in timeline.chapters:
+        if block.strip().casefold() in (chapter.title.casefold(), str(chapter.block + 1)):
+            return chapter.start_ms
+    names = ", ".join(f"{c.block + 1} {c.title}" for c in timeline.chapters)
+    raise UsageError(f"--from {block}: no such block (blocks: {names})")
+
+
+def start_at(timeline: Timeline, script: Path, *, from_block: str | None,
+             resumed: bool) -> tuple[int, str | None]:
+    """Where to start (ms) for ``--from`` or ``--resume``, and what to tell the person."""
+    if from_block is not None:
+        return block_start(timeline, from_block), None
+    if not resumed:
+        return 0, None
+    point = resume.load(script, timeline.week)
+    if point is None:
+        return 0, "no saved position for this script and week: starting at the beginning"
+    return point.at_ms, f"resuming at {point.label or 'the saved position'}"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A timeline of the script at ``script``, ready to play from ``start_ms``."""
+
+    script: Path
+    timeline: Timeline
+    renderer: ChunkRenderer
+    start_ms: int = 0
+    note: str | None = None
+    """What to tell the person about where it starts (``start_at``), if anything."""
+
+    def run(self, *, quiet: bool,
+            output_factory: Callable[[np.ndarray, int], Output] = AudioOutput,
+            keys: Callable[[], AbstractContextManager[Keys]] = key_reader) -> bool:
+        """Play to the end (True) or to ``q`` (False), keeping the resume point and the
+        history whatever happens (see the module docstring)."""
+        player = Player(self.timeline, self.renderer, output_factory=output_factory)
+        keeper = ResumeKeeper(self.script, self.timeline.week, player)
+        started = datetime.now()
+        finished = False
+        try:
+            with player:
+                player.play(player.section_start(self.start_ms))  # sound first, display after
+                with make_display(sys.stdout, quiet=quiet) as display, keys() as reader:
+                    finished = play_session(player, SessionView(self.timeline), display,
+                                            reader, on_section=keeper.try_save)
+        except BaseException as error:
+            for failure in self._keep(player, keeper, started, finished):
+                add_note(error, str(failure))
+            raise
+        failures = self._keep(player, keeper, started, finished)
+        if failures:
+            for failure in failures[1:]:
+                add_note(failures[0], str(failure))
+            raise failures[0]
+        return finished
+
+    def _keep(self, player: Player, keeper: ResumeKeeper, started: datetime,
+              finished: bool) -> list[VoiceguideError]:
+        """Save (or clear) the resume point, then record the session; every failure."""
+        steps: tuple[tuple[str, Callable[[], None]], ...] = (
+            ("keep the resume point", lambda: resume.clear(self.script, self.timeline.week)
+             if finished else keeper.save(player.resume_ms())),
+            ("record the session in the history", lambda: history.record(
+                played_session(self.script, self.timeline, player, started, finished))),
+        )
+        failures: list[VoiceguideError] = []
+        for what, step in steps:
+            try:
+                step()
+            except VoiceguideError as exc:
+                failures.append(exc)
+            except OSError as exc:
+                failures.append(OutputError(f"cannot {what}: {exc}"))
+        return failures
+
+
+def played_session(path: Path, timeline: Timeline, player: Player, started: datetime,
+                   finished: bool) -> history.Session:
+    """What the history keeps of this session; an unfinished one says where it stopped."""
+    stopped = None if finished else player.section(player.resume_ms())
+    return history.Session(
+        script=str(path.resolve()), title=timeline.title, week=timeline.week,
+        started_at=started, ended_at=datetime.now(), completed=finished,
+        stopped_at_ms=None if finished else player.resume_ms(),
+        stopped_in=stopped.label if stopped else None, skipped=tuple(player.skipped))
+
+
+class ResumeKeeper:
+    """Saves where a script (at a week) was left, by section start."""
+
+    def __init__(self, script: Path, week: int | None, player: Player) -> None:
+        self.script, self.week, self.player = script, week, player
+
+    def save(self, at_ms: int) -> None:
+        section = self.player.section(at_ms)
+        label = section.label if section else ""
+        resume.save(self.script, self.week, resume.ResumePoint(at_ms=at_ms, label=label))
+
+    def try_save(self, at_ms: int) -> None:
+        """``save`` as a section starts: a failure must not stop the workout, and the
+        save when the session ends reports it if it fails again."""
+        with suppress(VoiceguideError, OSError):
+            self.save(at_ms)
