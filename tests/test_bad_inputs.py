@@ -135,7 +135,7 @@ def test_the_timeline_cache_never_runs_what_is_in_its_folder(tmp_path: Path) -> 
     script = tmp_path / "squat.yaml"
     script.write_text(SQUAT, encoding="utf-8")
     cache = TimelineCache(tmp_path / "timelines")
-    key = cache.key(script, None, NO_OVERRIDES)
+    key = cache.key(script, None, NO_OVERRIDES, last_completed=None)
     marker = tmp_path / "ran"
     cache.folder.mkdir()
     payload = pickle.dumps(type("Boom", (), {"__reduce__": lambda self: (
