@@ -145,3 +145,80 @@ def test_the_timeline_cache_never_runs_what_is_in_its_folder(tmp_path: Path) -> 
     timeline = load_timeline(str(script), week=None, speech=FakeSpeech(), cache=cache)
     assert timeline.title == "T" and not marker.exists()
     assert cache.load(key, FakeSpeech()) == timeline
+
+
+@pytest.fixture
+def squat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "s.yaml"
+    script.write_text(SQUAT, encoding="utf-8")
+    return script
+
+
+@pytest.mark.parametrize("args", [
+    ["-o", "s.yaml", "--format", "wav"],
+    ["-o", "a.srt", "--captions", "srt", "--format", "wav"],
+    ["-o", "a.wav", "--timeline", "a.wav"],
+    ["-o", "b.wav", "--timeline", "s.yaml"],
+])
+def test_outputs_that_collide_are_refused(squat: Path, args: list[str]) -> None:
+    before = sorted(p.name for p in squat.parent.iterdir())
+    result = run("export", str(squat), *args)
+    assert_clean(result, 2)
+    assert squat.read_text(encoding="utf-8") == SQUAT
+    assert sorted(p.name for p in squat.parent.iterdir()) == before
+
+
+def test_a_symlinked_output_is_written_through(squat: Path) -> None:
+    (squat.parent / "link.wav").symlink_to("real.wav")
+    assert_clean(run("export", str(squat), "-o", "link.wav"), 0)
+    assert (squat.parent / "link.wav").is_symlink()
+    assert (squat.parent / "real.wav").read_bytes()[:4] == b"RIFF"
+
+
+def test_an_output_that_is_no_regular_file_is_left_alone(squat: Path) -> None:
+    os.mkfifo(squat.parent / "pipe.wav")
+    result = run("export", str(squat), "-o", "pipe.wav")
+    assert_clean(result, 2)
+    assert "not a file: refusing to replace it" in result.output
+    assert not (squat.parent / "pipe.wav").is_file()
+
+
+def test_long_names_and_what_a_kill_left(squat: Path) -> None:
+    """A 240-byte name (the temp name is cut to fit), a 300-character block name
+    (--split), a temp file a killed export left (removed), and one a live writer holds
+    (kept)."""
+    import fcntl
+
+    long_name = "x" * 236 + ".wav"
+    abandoned = squat.parent / ".out.wav.part-0123456789ab"
+    abandoned.write_bytes(b"half")
+    live = squat.parent / ".out.wav.part-ba9876543210"
+    live.write_bytes(b"busy")
+    with live.open("rb") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        assert_clean(run("export", str(squat), "-o", "out.wav"), 0)
+        assert not abandoned.exists() and live.exists()
+    assert_clean(run("export", str(squat), "-o", long_name), 0)
+    assert (squat.parent / long_name).stat().st_size > 44
+    squat.write_text(SQUAT.replace("Squat", "B" * 300), encoding="utf-8")
+    assert_clean(run("export", str(squat), "-o", "split.wav", "--split"), 0)
+    assert [len(p.name) for p in (squat.parent / "split").glob("*.wav")] == [109]
+
+
+def test_cleanup_that_fails_does_not_hide_the_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a read-only file system even removing the temp name fails (EROFS, not ENOENT)."""
+    import errno
+
+    from voiceguide.atomic import atomic_path
+    from voiceguide.errors import OutputError
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "open", read_only)
+    monkeypatch.setattr(Path, "unlink", read_only)
+    with pytest.raises(OutputError, match="Read-only file system"), \
+            atomic_path(tmp_path / "out.wav"):
+        pass

@@ -32,7 +32,7 @@ class UnreadableInput(Exception):
 
 def read_limited(path: str | os.PathLike[str], limit: int, what: str = "the file") -> bytes:
     """All bytes of the regular file ``path``, which must hold at most ``limit`` bytes."""
-    with _open_checked(path, limit, what) as file:
+    with open_regular(path, limit, what) as file:
         try:
             data = file.read(limit + 1)
         except OSError as exc:
@@ -45,12 +45,13 @@ def read_limited(path: str | os.PathLike[str], limit: int, what: str = "the file
 def check_limited(path: str | os.PathLike[str], limit: int, what: str = "the file") -> None:
     """Raise ``UnreadableInput`` unless ``path`` is a readable regular file of at most
     ``limit`` bytes; reads nothing."""
-    with _open_checked(path, limit, what):
+    with open_regular(path, limit, what):
         pass
 
 
 @contextmanager
-def _open_checked(path: str | os.PathLike[str], limit: int, what: str) -> Iterator[BinaryIO]:
+def open_regular(path: str | os.PathLike[str], limit: int,
+                 what: str = "the file") -> Iterator[BinaryIO]:
     """The file open for reading once it is known to be regular and small enough.
 
     Opened without blocking (a FIFO would otherwise wait for a writer) and checked with

@@ -3,6 +3,7 @@ its program) to take anywhere."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -123,7 +124,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
       voiceguide export hip-thrust --weeks 1,3 --format ogg -o program --captions srt
       voiceguide export hip-thrust -o again.mp3 --no-cache
     """
-    if weeks is None and out.is_dir():
+    if weeks is None and os.path.isdir(out):
         raise click.BadParameter(f"{out} is a folder: give a file name, or use --weeks to "
                                  "write one file per week into it",
                                  param_hint="'-o' / '--output'")

@@ -43,11 +43,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from voiceguide.atomic import atomic_path, atomic_write_text
-from voiceguide.errors import OutputError
+from voiceguide.atomic import atomic_path, atomic_write_text, discard
+from voiceguide.errors import OutputError, VoiceguideError
 from voiceguide.export import sinks as encode
 from voiceguide.export import tags as metadata
 from voiceguide.export.tags import Tags
+from voiceguide.inputs import UnreadableInput, open_regular, read_limited
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
 from voiceguide.render.beeps import CueSounds
@@ -230,12 +231,15 @@ class ExportCache:
             if source.stat().st_size > self.max_bytes:
                 return
             self.directory.mkdir(parents=True, exist_ok=True)
+            for damaged in (self.data_path(key, fmt), self.entry_path(key)):
+                if damaged.is_dir():
+                    discard(damaged)
             with atomic_path(self.data_path(key, fmt)) as temp, open(source, "rb") as data:
                 size, sha = copy_hashing(data, temp)
             with atomic_path(self.entry_path(key)) as temp:
                 temp.write_text(json.dumps(asdict(Entry(size, sha, ffmpeg))), encoding="utf-8")
             self.evict()
-        except (OSError, OutputError):
+        except (OSError, VoiceguideError):
             self._delete(key, fmt)
 
     def evict(self) -> None:
@@ -274,21 +278,21 @@ class ExportCache:
 
     def _entry(self, key: str) -> Entry | None:
         try:
-            fields = json.loads(self.entry_path(key).read_text(encoding="utf-8"))
+            fields = json.loads(read_limited(self.entry_path(key), 1 << 16))
             return Entry(**fields)
-        except (OSError, ValueError, TypeError):
+        except (UnreadableInput, ValueError, TypeError):
             return None
 
     def _copy(self, key: str, fmt: str, target: Path) -> tuple[int, str] | None:
         """Copy the data of ``key`` over ``target``: (size, SHA-256); None if it cannot be
         read (errors writing ``target`` go on: they are the output's)."""
         try:
-            source = self.data_path(key, fmt).open("rb")
-        except OSError:
+            with open_regular(self.data_path(key, fmt), self.max_bytes) as source:
+                return copy_hashing(source, target)
+        except UnreadableInput:
             return None
-        with source:
-            return copy_hashing(source, target)
 
     def _delete(self, key: str, fmt: str) -> None:
-        self.entry_path(key).unlink(missing_ok=True)
-        self.data_path(key, fmt).unlink(missing_ok=True)
+        """Remove an entry, whatever is in its place (a folder included)."""
+        discard(self.entry_path(key))
+        discard(self.data_path(key, fmt))

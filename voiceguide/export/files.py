@@ -11,8 +11,9 @@ copied from the cache instead of rendered and encoded again (``export_cache.py``
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +59,13 @@ def output_format(out: Path, fmt: str | None) -> str:
     return fmt
 
 
+MAX_NAME_CHARS = 100
+"""A block title is cut to this many characters in a file name (names stop at 255 bytes)."""
+
+
 def safe_name(title: str) -> str:
     """A block title usable as a file name on any common file system."""
-    return UNSAFE_NAME.sub("-", title).strip(" .") or "block"
+    return UNSAFE_NAME.sub("-", title).strip(" .")[:MAX_NAME_CHARS].strip(" .") or "block"
 
 
 def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool,
@@ -134,6 +139,32 @@ def write_piece(renderer: Renderer, piece: Piece, fmt: str, *, ffmpeg: str | Non
             cached.cache.store(key, fmt, temp, ffmpeg=cached.ffmpeg)
 
 
+def check_outputs(outputs: Iterable[Path | None], *, inputs: Iterable[Path]) -> None:
+    """UsageError if two outputs are one file or an output is an input: one would
+    overwrite the other (``-o s.yaml``, ``--timeline a.wav -o a.wav``)."""
+    seen: list[Path] = []
+    for output in filter(None, outputs):
+        for earlier in seen:
+            if _same_file(output, earlier):
+                raise UsageError(f"two outputs would be the same file, {output}: "
+                                 "give them different names")
+        for given in inputs:
+            if _same_file(output, given):
+                raise UsageError(f"the output {output} is an input of this export "
+                                 "(it would be overwritten): choose another name")
+        seen.append(output)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """One file by name (links followed) or by inode (hard links)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def encoder(fmt: str, *, required: bool) -> str | None:
     """The ffmpeg that encodes ``fmt`` (None for WAV). If it is missing: an
     FfmpegMissingError when ``required``, else None (cached files may not need it)."""
@@ -152,9 +183,12 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
                    timeline_json: Path | None = None, split: bool = False,
                    album: str | None = None, track: tuple[int, int] | None = None,
                    cache: ExportCache | None = None,
-                   progress: Progress | None = None) -> list[Path]:
+                   progress: Progress | None = None,
+                   inputs: Sequence[Path] = ()) -> list[Path]:
     """Write the session as ``fmt`` (wav, mp3, ogg, flac) to ``out``; return the files
     written. ``captions`` (srt or vtt) go next to each audio file under its name.
+    Nothing is written when two outputs are one file, or one is an input (``inputs``:
+    the script; the cue sound is added here): UsageError.
 
     With a ``cache``, encoded files exported before are copied from it, and ffmpeg is
     needed only for those that are not (FfmpegMissingError then).
@@ -169,6 +203,11 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
                         cache.ffmpeg_version(ffmpeg) if ffmpeg else None)
     renderer = Renderer(timeline, speech, cues=cues)
     pieces = plan(timeline, out, fmt, split=split, album=album, track=track)
+    caption_paths = [p.path.with_suffix(f".{captions}") for p in pieces] if captions else []
+    playlist = pieces[0].path.parent / f"{out.stem}.m3u" if split else None
+    check_outputs([*(p.path for p in pieces), *caption_paths, playlist, timeline_json],
+                  inputs=[*inputs, *([] if timeline.beeps.sound == "tone"
+                                     else [Path(timeline.beeps.sound)])])
     folder = pieces[0].path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -183,8 +222,7 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
             path = piece.path.with_suffix(f".{captions}")
             atomic_write_text(path, caption_text(captions, events, piece.start_ms))
             written.append(path)
-    if split:
-        playlist = pieces[0].path.parent / f"{out.stem}.m3u"
+    if playlist:
         atomic_write_text(playlist, playlist_text([
             PlaylistItem(p.path, p.end_ms - p.start_ms, f"{p.tags.album} - {p.tags.title}")
             for p in pieces]))

@@ -155,7 +155,7 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
                 timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
                 timeline_json=file.timeline_json, split=split, cache=cache,
                 album=timeline.title if file.track else None, track=file.track,
-                progress=bar)
+                progress=bar, inputs=(Path(script_file),))
         timelines.append(timeline)
     if plan.playlist:
         atomic_write_text(plan.playlist, playlist_text(

@@ -15,15 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import stat
 import struct
 from pathlib import Path
 
 import numpy as np
 
-from voiceguide.atomic import atomic_path
+from voiceguide.atomic import atomic_path, discard
 from voiceguide.errors import OutputError
+from voiceguide.inputs import UnreadableInput, is_regular_file, open_regular, read_limited
 from voiceguide.speech.protocol import Clip
 
 CACHE_FORMAT = 2
@@ -35,6 +34,8 @@ _CHECK_ID = b"vgck"
 _DIGEST_BYTES = 16
 _CHECK_BYTES = 8 + _DIGEST_BYTES
 """The chunk after the samples: id, size, blake2b digest of the sample bytes."""
+MAX_ENTRY_BYTES = 64 << 20
+"""Largest entry read (about 25 minutes of speech: far more than any one cue)."""
 MAX_SAMPLE_RATE = 384_000
 """Highest rate a header may announce; past it the header is damaged (and its byte
 rate would not fit the header's 32 bits)."""
@@ -69,18 +70,18 @@ class SpeechCache:
     def frames(self, key: str) -> tuple[int, int] | None:
         """(sample count, sample rate in Hz) of a complete entry; None if missing or damaged."""
         try:
-            with open(self.path(key), "rb") as f:
+            with open_regular(self.path(key), MAX_ENTRY_BYTES) as f:
                 head = f.read(_HEADER.size)
                 size = os.fstat(f.fileno()).st_size
-        except OSError:
+        except (OSError, UnreadableInput):
             return None
         return _check_header(head, size)
 
     def load(self, key: str) -> Clip | None:
         """The stored clip; None if missing or damaged."""
         try:
-            blob = self.path(key).read_bytes()
-        except OSError:
+            blob = read_limited(self.path(key), MAX_ENTRY_BYTES)
+        except UnreadableInput:
             return None
         checked = _check_header(blob[:_HEADER.size], len(blob))
         if checked is None:
@@ -98,7 +99,8 @@ class SpeechCache:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the speech cache {self.directory}: {exc}") from exc
-        _remove_if_not_a_file(self.path(key))
+        if self.path(key).exists() and not is_regular_file(self.path(key)):
+            discard(self.path(key))
         data = samples.tobytes()
         with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
             f.write(_header(len(samples), clip.sample_rate))
@@ -109,18 +111,6 @@ class SpeechCache:
 def _check_chunk(data: bytes | memoryview) -> bytes:
     digest = hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest()
     return _CHECK_ID + struct.pack("<I", _DIGEST_BYTES) + digest
-
-
-def _remove_if_not_a_file(entry: Path) -> None:
-    """Clear a damaged entry that a rename cannot replace (a folder, a FIFO, ...)."""
-    try:
-        mode = os.lstat(entry).st_mode
-    except OSError:
-        return
-    if stat.S_ISDIR(mode):
-        shutil.rmtree(entry, ignore_errors=True)
-    elif not stat.S_ISREG(mode):
-        entry.unlink(missing_ok=True)
 
 
 def _check_header(head: bytes, size: int) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ user script with a bundled script's name wins over the bundled one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,12 +56,12 @@ def user_scripts() -> list[ScriptEntry]:
 def resolve_script(ref: str) -> Path:
     """A SCRIPT argument to a file: an existing path, else a user script, else a bundled one."""
     path = Path(ref)
-    if path.is_file():
+    if os.path.isfile(path):  # unlike Path.is_file, False for a name too long
         return path
     by_name = {entry.name: entry.path for entry in bundled_scripts() + user_scripts()}
     if ref in by_name:
         return by_name[ref]
-    if path.exists():
+    if os.path.lexists(path):
         raise UsageError(f"{ref} is not a script file: it is a folder, device or FIFO")
     if path.suffix in SCRIPT_SUFFIXES or "/" in ref:
         raise UsageError(f"no such script file: {ref}")
