@@ -87,7 +87,7 @@ def test_show_table_and_totals(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0] == "Tiny"
     assert lines[1].split() == ["TIME", "BLOCK", "SET/REP", "SAID"]
-    assert any(line.rstrip().endswith("Go!") for line in lines)
+    assert any(line.rstrip().endswith("Go! Up.") for line in lines)
     assert lines[-1].startswith("session ")
 
 

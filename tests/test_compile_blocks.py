@@ -35,6 +35,12 @@ def compiled(*blocks: object, **script: object) -> Timeline:
                           speech=SPEECH)
 
 
+def exercise(**fields: object) -> Exercise:
+    """An exercise with ticks only: these tests time the counts (phase words are in
+    test_compile_coaching.py)."""
+    return Exercise(tempo_words="off", **fields)  # type: ignore[arg-type]
+
+
 def said(tl: Timeline) -> list[tuple[int, str]]:
     return [(e.at_ms, e.text) for e in tl.events if e.kind == "speech"]
 
@@ -70,7 +76,7 @@ def test_hold_timing() -> None:
 
 
 def test_exercise_sets_rest_and_counts() -> None:
-    tl = compiled(Exercise(name="Squat", sets=2, reps=3, tempo=Tempo(1000, 0, 1000),
+    tl = compiled(exercise(name="Squat", sets=2, reps=3, tempo=Tempo(1000, 0, 1000),
                            rest_ms=10_000, countdown_s=2))
     set1 = [(800, "Set one of two. Squat. Three reps."), (1600, "two"), (2600, "one"),
             (3600, "Go!"), (5600, "two"), (7600, "three"), (8300, "Last rep.")]
@@ -92,14 +98,14 @@ def test_exercise_sets_rest_and_counts() -> None:
 
 
 def test_exercise_without_countdown_counts_rep_one() -> None:
-    tl = compiled(Exercise(name="Squat", reps=2, tempo=Tempo(1000, 0, 1000), countdown_s=0))
+    tl = compiled(exercise(name="Squat", reps=2, tempo=Tempo(1000, 0, 1000), countdown_s=0))
     texts = [text for _, text in said(tl)]
     assert texts[2:4] == ["one", "two"]
     assert "Go!" not in texts
 
 
 def test_exercise_count_false_is_quiet_but_ticks() -> None:
-    tl = compiled(Exercise(name="Squat", reps=8, tempo=Tempo(1000, 1000, 1000),
+    tl = compiled(exercise(name="Squat", reps=8, tempo=Tempo(1000, 1000, 1000),
                            count=False, countdown_s=0))
     texts = [text for _, text in said(tl)]
     assert texts == ["Day.", "Set one of one. Squat. Eight reps.", "Go!",
@@ -108,7 +114,7 @@ def test_exercise_count_false_is_quiet_but_ticks() -> None:
 
 
 def test_exercise_cues_and_builtin_halfway() -> None:
-    tl = compiled(Exercise(name="Squat", reps=6, tempo=Tempo(2000, 0, 2000), countdown_s=0,
+    tl = compiled(exercise(name="Squat", reps=6, tempo=Tempo(2000, 0, 2000), countdown_s=0,
                            setup=Spoken("Feet wide."),
                            cues=Cues(start=Spoken("Brace."), reps=((2, Spoken("Knees out.")),),
                                      last=Spoken("Last one."))))
@@ -202,7 +208,7 @@ def test_cue_without_room_is_dropped_with_located_warning() -> None:
 
 def test_rep_count_longer_than_its_phase_warns() -> None:
     slow = FakeSpeech(ms_per_char=0, min_ms=1500)
-    script = Script("t.yaml", "Day", (Exercise(name="Fast", reps=3, tempo=Tempo(1000, 0, 1000),
+    script = Script("t.yaml", "Day", (exercise(name="Fast", reps=3, tempo=Tempo(1000, 0, 1000),
                                                loc=Loc(2, 3)),))
     tl = compile_script(script, speech=slow)
     assert any(w.loc == Loc(2, 3) and "longer than the 1.0 s" in w.message
@@ -210,9 +216,9 @@ def test_rep_count_longer_than_its_phase_warns() -> None:
 
 
 def test_weight_is_spoken_in_the_announcement() -> None:
-    tl = compiled(Exercise(name="Thrust", reps=2, weight="10 kilograms"))
+    tl = compiled(exercise(name="Thrust", reps=2, weight="10 kilograms"))
     assert "Set one of one. Thrust. Two reps. 10 kilograms." in [t for _, t in said(tl)]
-    tl = compiled(Exercise(name="Thrust", reps=2, weight="10 kg"),
+    tl = compiled(exercise(name="Thrust", reps=2, weight="10 kg"),
                   phrases=(("set_intro", "{name} with {weight}, {reps} reps."),))
     assert "Thrust with 10 kg, two reps." in [t for _, t in said(tl)]
 
@@ -236,14 +242,14 @@ def test_session_over_six_hours_is_an_error() -> None:
 
 
 def test_over_twenty_thousand_events_is_an_error() -> None:
-    blocks = [Exercise(name=f"E{i}", sets=20, reps=100, tempo=Tempo(100, 100, 100),
+    blocks = [exercise(name=f"E{i}", sets=20, reps=100, tempo=Tempo(100, 100, 100),
                        rest_ms=0, count=False) for i in range(4)]
     with pytest.raises(ScriptError, match="20000 events"):
         compiled(*blocks)
 
 
 def test_script_texts_are_spoken_as_sentences() -> None:
-    tl = compiled(Exercise(name="Squat", reps=2, weight="bodyweight",
+    tl = compiled(exercise(name="Squat", reps=2, weight="bodyweight",
                            cues=Cues(start=Spoken("drive up"))))
     texts = [t for _, t in said(tl)]
     assert "Set one of one. Squat. Two reps. Bodyweight." in texts
@@ -251,6 +257,6 @@ def test_script_texts_are_spoken_as_sentences() -> None:
 
 
 def test_go_carries_rep_one() -> None:
-    tl = compiled(Exercise(name="Squat", reps=2))
+    tl = compiled(exercise(name="Squat", reps=2))
     go = next(e for e in tl.events if e.tag == "go" and e.kind == "speech")
     assert (go.text, go.rep) == ("Go!", 1)

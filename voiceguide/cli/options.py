@@ -14,7 +14,7 @@ from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK
 from voiceguide.errors import ScriptError, VoiceguideError, notes
 from voiceguide.problems import Problem
-from voiceguide.script.model import LANGUAGES
+from voiceguide.script.model import LANGUAGES, TALK_LEVELS
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -55,6 +55,9 @@ _FIELD_OPTIONS = (
     ("reps", click.IntRange(1, 100), "Reps of every exercise and march (per side)."),
     ("rest", str, "Rest between sets of every block, e.g. 90s or 1m30s."),
     ("tempo", str, "Tempo of every exercise, e.g. 2-1-2."),
+    ("talk", click.Choice(TALK_LEVELS), "How much the coach says in every block: minimal "
+     "(intros, countdowns, counts), normal (adds cues and time calls; the default), "
+     "chatty (adds the form cues again in long sets and rests)."),
 )
 
 

@@ -29,6 +29,10 @@ PAUSE_MS = 300
 """Silence between consecutive spoken lines (and after a beep before speech)."""
 CUE_MARGIN_MS = 200
 """Silence a flexible cue keeps from other speech, so it never runs into a count."""
+QUIET_MS = 30_000
+"""A rest's time calls are spaced so that the silences between them stay near this."""
+INTERIM_MIN_MS = 45_000
+"""Rests this long get time calls between the start and the ten-second call."""
 MAX_SESSION_MS = 6 * 3600 * 1000
 MAX_EVENTS = 20_000
 
@@ -120,6 +124,15 @@ class Layout:
         if line is None:
             return
         length = self.length(line.text)
+        if mark.fallback is not None and mark.room_ms is not None and length > mark.room_ms:
+            stand_in = mark.fallback.line
+            self._warn(line.loc, "fallback", line.tag,
+                       f"'{line.text}' takes {_seconds(length)}, longer than the "
+                       f"{_seconds(mark.room_ms)} it has, so "
+                       f"{'the tick' if stand_in is None else repr(stand_in.text)} stands "
+                       "in for it")
+            self._anchor(at, mark.fallback, block, set_)
+            return
         if mark.room_ms is not None and length > mark.room_ms:
             self._warn(line.loc, "room", line.tag,
                        f"'{line.text}' takes {_seconds(length)}, longer than the "
@@ -175,7 +188,12 @@ class Layout:
 
     def _pause(self, part: Pause, nxt: Work | None) -> None:
         """A rest ending at the go of ``nxt`` (its lead-in and countdown in the tail); it
-        grows when its own speech leaves no room for them."""
+        grows when its own speech leaves no room for them.
+
+        Its time calls: "Ten seconds left" 10 s before the go, with the lead-in after it,
+        or before it when the lead-in is longer than those seconds (between blocks); in
+        a rest of 45 s or more, calls of the time left between the head and that, so
+        no stretch is silent for much over ``QUIET_MS``."""
         end = self.t + part.duration_ms
         tail = 0 if nxt is None else self._tail_ms(nxt)
         slack = PAUSE_MS if nxt is None else 0
@@ -193,22 +211,52 @@ class Layout:
             end = lead_start + tail
         for line in head:
             self._flow(line, part.block, part.set)
-        free_until = lead_start - (0 if nxt is None else PAUSE_MS)
-        if part.time_left is not None:
-            at = end - TIME_LEFT_MS
-            length = self.length(part.time_left.text)
-            if at >= self.quiet_ms + PAUSE_MS and at + length <= free_until:
-                self._speak(at, part.time_left, part.block, part.set)
+        said = self.quiet_ms
+        gap = 0 if nxt is None else PAUSE_MS
+        calls = dict(part.calls)
+        ten, late = calls.get(TIME_LEFT_MS), None
+        if ten is not None:
+            at, length = end - TIME_LEFT_MS, self.length(ten.text)
+            if at >= self.quiet_ms + PAUSE_MS and at + length <= lead_start - gap:
+                self._speak(at, ten, part.block, part.set)
+            elif nxt is not None and at + length + PAUSE_MS <= end - 1000 * len(nxt.countdown):
+                early = at - PAUSE_MS - (tail - 1000 * len(nxt.countdown))
+                if early >= self.quiet_ms + PAUSE_MS:
+                    lead_start, late = early, ten
+        self._interim_calls(part, calls, said, end, lead_start - gap)
+        free_until = lead_start - gap
         if part.say is not None:
             self._cue(part.say, self.t, free_until, part.block, part.set, None, "the rest")
+        if part.form is not None:
+            self._cue(part.form, (self.t + free_until) // 2, free_until, part.block,
+                      part.set, None, "the rest")
         self._section(lead_start, part.block, part.label, "rest", part.set)
         self.t = lead_start
-        if nxt is not None:
-            for line in nxt.lead_in:
-                self._flow(line, nxt.block, nxt.set)
-            self._go_at = end
-        else:
+        if nxt is None:
             self.t = end
+            return
+        for line in nxt.lead_in:
+            self._flow(line, nxt.block, nxt.set)
+        if late is not None and self._track.is_free(end - TIME_LEFT_MS, end, PAUSE_MS):
+            self._speak(end - TIME_LEFT_MS, late, part.block, part.set)
+        self._go_at = end
+
+    def _interim_calls(self, part: Pause, calls: dict[int, Line], start: int, end: int,
+                       until: int) -> None:
+        """Calls of the time left, evenly between ``start`` (the head said) and ``until``
+        (or the ten-second call), each at a time that leaves a round number of seconds."""
+        if part.duration_ms < INTERIM_MIN_MS or not calls:
+            return
+        stop = min(until, end - TIME_LEFT_MS) if TIME_LEFT_MS in calls else until
+        count = max(1, -(-(stop - start) // QUIET_MS) - 1)
+        for n in range(1, count + 1):
+            wanted = start + (stop - start) * n // (count + 1)
+            left = min(calls, key=lambda ms: abs(end - ms - wanted))
+            line, at = calls[left], end - left
+            if left > TIME_LEFT_MS and at >= start + PAUSE_MS and \
+                    self._track.is_free(at, at + self.length(line.text), CUE_MARGIN_MS) and \
+                    at + self.length(line.text) <= stop - PAUSE_MS:
+                self._speak(at, line, part.block, part.set)
 
     def _work(self, part: Work) -> None:
         if self._go_at is None:

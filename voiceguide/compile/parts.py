@@ -34,6 +34,9 @@ class Mark:
     room_ms: int | None = None
     """Time the line has before the next thing it must leave room for (a phase, a step);
     a longer line is a warning (the tempo is too fast for the voice)."""
+    fallback: Mark | None = None
+    """What stands in, with a warning, for a line longer than ``room_ms`` (the tick for
+    a phase word); None: the line is said anyway, with a warning."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,10 @@ class Pause:
     before to the start of the next timed part, whose lead-in and countdown it ends with.
 
     ``head`` is said at its start, then ``preview`` (dropped first when time is short);
-    ``say`` is flexible. A ``strict`` pause (a rest the script timed) that has to grow to
-    fit its speech is a warning; a transition just grows.
+    ``say`` and ``form`` (a form cue, at ``chatty``) are flexible. ``calls`` are the time
+    calls it may make, as (ms left, line), from ten seconds up; empty: none. A ``strict``
+    pause (a rest the script timed) that has to grow to fit its speech is a warning; a
+    transition just grows.
     """
 
     block: int
@@ -86,7 +91,8 @@ class Pause:
     head: tuple[Line, ...]
     preview: Line | None
     say: Line | None
-    time_left: Line | None
+    calls: tuple[tuple[int, Line], ...]
+    form: Line | None
     strict: bool
     loc: Loc
 

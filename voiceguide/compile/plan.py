@@ -23,6 +23,7 @@ from voiceguide.script.model import (
     Script,
     SetBlock,
     Spoken,
+    TalkLevel,
     Warmup,
 )
 
@@ -34,6 +35,16 @@ END_COUNT_FROM = 3
 """A hold ends with a spoken count down from this number, one a second."""
 HALFWAY_MIN_REPS = 6
 """Sets shorter than this get no built-in "Halfway" (it would crowd the counts)."""
+LONG_MS = 30_000
+"""Holds and moves this long get a "Halfway" call; at ``chatty``, sets and rests this long
+hear the block's form cues again."""
+CALL_STEP_MS = 5_000
+"""Time calls in a rest say a multiple of this ("Forty-five seconds left"), of three times
+this from a minute up ("One minute fifteen left")."""
+FIRST_WORD_REPS = 2
+"""With ``tempo_words: first`` the phases are spoken on this many reps, then ticks."""
+PHASE_PHRASES = {"up": "tempo_up", "hold": "tempo_hold", "down": "tempo_down",
+                 "pause": "tempo_pause"}
 
 SET_KINDS = (Exercise, Hold, March)
 TIMED_KINDS = (Warmup, Exercise, Hold, March)
@@ -78,7 +89,7 @@ class Planner:
             if isinstance(block, SET_KINDS) and self._rest_after_follows(i):
                 rest_ms = block.rest_ms if block.rest_after_ms is None else block.rest_after_ms
                 yield from self._rest(i, block.sets, rest_ms, None, self._next_timed(i),
-                                      block.loc)
+                                      block.loc, block.talk)
         closing = isinstance(blocks[-1], Say)
         done = () if closing else (Line(self.phrases.say("done"), "done", Loc()),)
         yield Talk(-1, "Done", "outro", done)
@@ -106,28 +117,51 @@ class Planner:
             yield Talk(i, block.text.text, "say", (self._said(block.text, "say"),))
         elif isinstance(block, Rest):
             yield from self._rest(i, None, block.time_ms, block.say, self._next_timed(i),
-                                  block.loc)
+                                  block.loc, block.talk)
         elif isinstance(block, Warmup):
             yield from self._warmup(i, block)
         else:
             yield from self._sets(i, block)
 
     def _rest(self, i: int, after_set: int | None, ms: int, say: Spoken | None,
-              next_block: Block | None, loc: Loc) -> Iterator[Part]:
+              next_block: Block | None, loc: Loc, talk: TalkLevel,
+              form: Line | None = None) -> Iterator[Part]:
         if ms <= 0:
             return
         head = (Line(self.phrases.say("rest", time=duration(ms, self.language)), "rest", loc),)
         preview = None
         if next_block is not None:
             preview = Line(self.phrases.say("next_up", name=next_block.name), "next_up", loc)
-        time_left = None
-        if ms >= TIME_LEFT_MIN_MS:
-            time_left = Line(self.phrases.say("time_left",
-                                              time=duration(TIME_LEFT_MS, self.language)),
-                             "time_left", loc)
+        calls: tuple[tuple[int, Line], ...] = ()
+        if talk != "minimal" and ms >= TIME_LEFT_MIN_MS:
+            calls = tuple((left, self._time_left(left, loc))
+                          for left in range(TIME_LEFT_MS, ms - CALL_STEP_MS + 1, CALL_STEP_MS)
+                          if left < 60_000 or left % (3 * CALL_STEP_MS) == 0)
         say_line = None if say is None else self._said(say, "say")
-        yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line, time_left,
+        chatty = form if talk == "chatty" and ms >= LONG_MS else None
+        yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line, calls, chatty,
                     True, loc)
+
+    def _time_left(self, left_ms: int, loc: Loc) -> Line:
+        return Line(self.phrases.say("time_left", time=duration(left_ms, self.language)),
+                    "time_left", loc)
+
+    def _time_marks(self, ms: int, talk: TalkLevel, halfway: Line | None, loc: Loc
+                    ) -> list[Mark]:
+        """Time calls of a hold or move at ``normal`` and above: "Halfway." (``halfway``,
+        None when something else is said there) when it lasts 30 s or more, "{time} left"
+        at each whole minute left in longer ones, and 10 s before the end from 20 s."""
+        if talk == "minimal":
+            return []
+        marks = []
+        if ms >= LONG_MS and halfway is not None:
+            marks.append(Mark(ms // 2, None, halfway))
+        marks += [Mark(ms - left, None, self._time_left(left, loc))
+                  for left in range(60_000, ms - CALL_STEP_MS, 60_000)
+                  if abs(ms - left - ms // 2) >= 15_000]
+        if ms >= TIME_LEFT_MIN_MS:
+            marks.append(Mark(ms - TIME_LEFT_MS, None, self._time_left(TIME_LEFT_MS, loc)))
+        return marks
 
     def _warmup(self, i: int, block: Warmup) -> Iterator[Part]:
         go = Line(self.phrases.say("go"), "go", block.loc)
@@ -140,26 +174,33 @@ class Planner:
                 lead_in.append(self._said(move.say, "say"))
             if j > 1 and block.transition_ms > 0:
                 yield Pause(i, j - 1, "Transition", "transition", block.transition_ms, (),
-                            None, None, None, False, block.loc)
-            marks = ()
+                            None, None, (), None, False, block.loc)
+            halfway: Line | None = Line(self.phrases.say("halfway"), "halfway", move.loc)
+            marks = []
             if move.sides:
-                marks = (Mark(move.time_ms // 2, "tick",
-                              Line(self.phrases.say("switch_sides"), "switch_sides", move.loc)),)
+                marks.append(Mark(move.time_ms // 2, "tick", Line(
+                    self.phrases.say("switch_sides"), "switch_sides", move.loc)))
+                halfway = None
+            marks += self._time_marks(move.time_ms, block.talk, halfway, move.loc)
             yield Work(i, j, move.name, "move", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go,
-                       move.time_ms, marks, (), move.loc)
+                       move.time_ms, tuple(marks), (), move.loc)
 
     def _sets(self, i: int, block: SetBlock) -> Iterator[Part]:
+        form = self._form(block)
         for k in range(1, block.sets + 1):
             if k > 1:
-                yield from self._rest(i, k - 1, block.rest_ms, None, None, block.loc)
+                yield from self._rest(i, k - 1, block.rest_ms, None, None, block.loc,
+                                      block.talk, form[0] if form else None)
             lead_in = [self._set_intro(block, k)]
             if k == 1 and block.setup is not None:
                 lead_in.append(self._said(block.setup, "setup"))
             if block.say is not None:
                 lead_in.append(self._said(block.say, "say"))
-            if isinstance(block, March) and block.cues.start is not None:
-                lead_in.append(self._said(block.cues.start, "cue"))
+            start = block.cues.start
+            if start is not None and block.talk != "minimal" and (
+                    isinstance(block, March) or self._start_before(block)):
+                lead_in.append(self._said(start, "cue"))
             label = f"{block.name}: set {k} of {block.sets}"
             go: Line | None = None
             if isinstance(block, Exercise):
@@ -169,6 +210,10 @@ class Planner:
                 go = Line(self.phrases.say("go"), "go", block.loc)
             else:
                 ms, marks, cues = self._march(block)
+            if block.talk == "minimal":
+                cues = ()
+            elif block.talk == "chatty" and ms >= LONG_MS and not isinstance(block, March):
+                cues += tuple(Cue(ms * 2 // 3, line) for line in form)
             yield Work(i, k, label, "set", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
                        block.loc)
@@ -201,7 +246,8 @@ class Planner:
         cues: Cues = block.cues
         reps = block.reps
         out: list[Cue] = []
-        if cues.start is not None and isinstance(block, Exercise):
+        if cues.start is not None and isinstance(block, Exercise) and not self._start_before(
+                block):
             out.append(Cue(0, self._said(cues.start, "cue"), 1))
         for n, spoken in cues.reps:
             if 1 <= n <= reps:
@@ -225,34 +271,84 @@ class Planner:
             return self._said(given, "cue")
         return Line(self.phrases.say(phrase), phrase, block.loc) if builtin else None
 
+    def _form(self, block: SetBlock) -> tuple[Line, ...]:
+        """The block's form cues (``start``, then the rep or ``at`` cues), said again at
+        ``chatty`` in its rests and long sets (not between a march's steps: no gap)."""
+        cues = block.cues
+        said = ([cues.start] if cues.start else []) + [say for _, say in cues.reps + cues.at]
+        return tuple(self._said(say, "cue") for say in said)
+
+    def _start_before(self, block: SetBlock) -> bool:
+        """An exercise's ``start`` cue is said before the countdown when tempo words fill
+        its first rep."""
+        return isinstance(block, Exercise) and block.tempo_words != "off"
+
+    def _phase_word(self, phase: str) -> str:
+        return self.phrases.say(PHASE_PHRASES[phase])
+
     def _opening(self, block: SetBlock, word: str, room_ms: int) -> Mark:
         """The first line of rep 1 (a march's first step): "Go!", joined with ``word``
-        when there is one ("Go! Left."); without a countdown no "Go!", but the word or,
-        when counting, the count "one"."""
-        if block.countdown_s == 0 and (word or block.count):
-            line = Line(word, "side", block.loc) if word else self._count(1, block.loc)
+        when there is one ("Go! Left.", "Go! Up."); without a countdown no "Go!", but the
+        count "one" when an exercise counts, else the word. A joined phase word that
+        does not fit falls back to the line without it."""
+        counted = isinstance(block, Exercise) and block.count
+        if block.countdown_s == 0 and counted:
+            plain = self._count(1, block.loc)
+            line = self._count_word(1, word, block.loc) if word else plain
+        elif block.countdown_s == 0 and word:
+            plain = line = Line(word, "side" if isinstance(block, March) else "tempo",
+                                block.loc)
         else:
             go = self.phrases.say("go")
-            line = Line(f"{go} {word}" if word else go, "go", block.loc)
-        return Mark(0, None, line, 1, room_ms)
+            plain = Line(go, "go", block.loc)
+            line = Line(f"{go} {word}", "go", block.loc) if word else plain
+        fallback = None
+        if isinstance(block, Exercise) and line != plain:
+            fallback = Mark(0, None, plain, 1, room_ms)
+        return Mark(0, None, line, 1, room_ms, fallback)
+
+    def _count_word(self, n: int, word: str, loc: Loc) -> Line:
+        """A rep count with its phase word ("Two, up.")."""
+        bare = _bare(word)
+        return Line(self.phrases.say("count_phase", count=number(n, self.language),
+                                     phase=bare[:1].lower() + bare[1:]), "count", loc)
+
+    def _worded(self, block: Exercise, rep: int) -> bool:
+        """Whether rep ``rep`` says its phases; ``first`` leaves the last rep of a set
+        to its "Last rep." cue."""
+        words = block.tempo_words
+        return words == "all" or (words == "first" and rep <= FIRST_WORD_REPS
+                                  and (rep < block.reps or block.reps == 1))
 
     def _exercise(self, block: Exercise) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
         """Rep counts at each rep start ("Go!" is rep 1, unless there is no countdown),
-        a tick at every other phase change."""
+        a tick at every other phase change; on the reps ``tempo_words`` names, each phase
+        is spoken ("Go! Up.", "Hold.", "Down.", "Two, up."), the tick standing in for a
+        word too long for its phase."""
         rep_ms = block.tempo.rep_ms
         phases = block.tempo.phases()
+        first_phase, first_ms = phases[0]
         marks: list[Mark] = []
         for r in range(1, block.reps + 1):
             start = (r - 1) * rep_ms
+            worded = self._worded(block, r)
+            word = self._phase_word(first_phase) if worded else ""
+            tick = Mark(start, "tick", rep=r)
             if r == 1:
-                marks.append(self._opening(block, "", phases[0][1]))
+                marks.append(self._opening(block, word, first_ms))
             elif block.count:
-                marks.append(Mark(start, None, self._count(r, block.loc), r, phases[0][1]))
+                count = Mark(start, None, self._count(r, block.loc), r, first_ms)
+                marks.append(Mark(start, None, self._count_word(r, word, block.loc), r,
+                                  first_ms, count) if word else count)
             else:
-                marks.append(Mark(start, "tick", rep=r))
-            for _, phase_ms in phases[:-1]:
-                start += phase_ms
-                marks.append(Mark(start, "tick", rep=r))
+                marks.append(Mark(start, None, Line(word, "tempo", block.loc), r, first_ms,
+                                  tick) if word else tick)
+            for (_, before_ms), (phase, phase_ms) in zip(phases, phases[1:], strict=False):
+                start += before_ms
+                tick = Mark(start, "tick", rep=r)
+                marks.append(Mark(start, None, Line(self._phase_word(phase), "tempo",
+                                                    block.loc), r, phase_ms, tick)
+                             if worded else tick)
         return block.reps * rep_ms, tuple(marks), self._rep_cues(block, rep_ms)
 
     def _march(self, block: March) -> tuple[int, tuple[Mark, ...], tuple[Cue, ...]]:
@@ -282,11 +378,10 @@ class Planner:
         """Time left at 10 s to go (holds of 20 s or more), 3-2-1 with beeps at the end
         (the numbers that fall at least a second after the start)."""
         ms = block.time_ms
-        marks = []
-        if ms >= TIME_LEFT_MIN_MS:
-            marks.append(Mark(ms - TIME_LEFT_MS, None, Line(
-                self.phrases.say("time_left", time=duration(TIME_LEFT_MS, self.language)),
-                "time_left", block.loc)))
+        halfway = None
+        if block.cues.halfway is None:
+            halfway = Line(self.phrases.say("halfway"), "halfway", block.loc)
+        marks = self._time_marks(ms, block.talk, halfway, block.loc)
         for n in range(END_COUNT_FROM, 0, -1):
             if ms - n * 1000 >= 1000:
                 marks.append(Mark(ms - n * 1000, "countdown", Line(

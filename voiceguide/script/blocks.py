@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from voiceguide.script.model import (
+    TALK_LEVELS,
+    TEMPO_WORDS,
     Block,
     Cues,
     Every,
@@ -138,6 +140,7 @@ _SET_FIELDS = {
     "countdown": Field("countdown_s", countdown),
     "count": Field("count", boolean("count")),
     "say": Field("say", spoken("say")),
+    "talk": Field("talk", choice("talk", TALK_LEVELS)),
 }
 _REPS = Field("reps", whole("reps", 1, 100))
 
@@ -146,8 +149,10 @@ FIELDS: dict[str, dict[str, Field]] = {
         "moves": Field("moves", _moves),
         "countdown": _SET_FIELDS["countdown"],
         "transition": Field("transition_ms", duration("transition", zero_ok=True)),
+        "talk": _SET_FIELDS["talk"],
     },
     "exercise": {**_SET_FIELDS, "reps": _REPS, "tempo": Field("tempo", tempo),
+                 "tempo_words": Field("tempo_words", choice("tempo_words", TEMPO_WORDS)),
                  "weight": Field("weight", name("weight")),
                  "cues": Field("cues", _cues(_REP_CUES))},
     "hold": {**_SET_FIELDS, "time": Field("time_ms", duration("time")),
@@ -155,12 +160,12 @@ FIELDS: dict[str, dict[str, Field]] = {
     "march": {**_SET_FIELDS, "reps": _REPS, "step": Field("step_ms", duration("step")),
               "first": Field("first", choice("first", ("left", "right"))),
               "cues": Field("cues", _cues(_REP_CUES))},
-    "rest": {"say": Field("say", spoken("say"))},
+    "rest": {"say": Field("say", spoken("say")), "talk": _SET_FIELDS["talk"]},
     "say": {},
 }
 """Per kind: script key -> model field and converter (the kind key itself excluded)."""
 
-DEFAULT_KEYS = ("rest", "tempo", "countdown", "count", "transition")
+DEFAULT_KEYS = ("rest", "tempo", "countdown", "count", "transition", "talk", "tempo_words")
 """Keys of ``defaults:``; each applies to every kind that has that field."""
 
 _KIND_VALUE: dict[str, Converter] = {
@@ -238,12 +243,12 @@ def convert_block(node: Node, defaults: Mapping[str, object]) -> Block:
 
 def _build(kind: str, value: object, attrs: dict[str, object],
            defaults: Mapping[str, object], node: Map) -> Block:
-    if kind == "rest":
-        return Rest(time_ms=value, loc=node.loc, **attrs)  # type: ignore[arg-type]
     if kind == "say":
         return Say(text=value, loc=node.loc)  # type: ignore[arg-type]
     own = {f.attr for f in FIELDS[kind].values()}
     applied = {attr: v for attr, v in defaults.items() if attr in own}
+    if kind == "rest":
+        return Rest(time_ms=value, loc=node.loc, **{**applied, **attrs})  # type: ignore[arg-type]
     return _MODELS[kind](name=value, loc=node.loc, **{**applied, **attrs})
 
 

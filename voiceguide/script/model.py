@@ -14,6 +14,13 @@ from voiceguide.problems import Loc
 
 FORMAT_VERSIONS = (1,)
 LANGUAGES = ("en", "de", "es", "fr")
+TALK_LEVELS = ("minimal", "normal", "chatty")
+"""How much the coach says: ``minimal`` intros, countdowns and counts; ``normal`` adds
+cues and time calls; ``chatty`` adds the block's form cues again in long sets and rests."""
+TEMPO_WORDS = ("first", "all", "off")
+"""When an exercise speaks its phases ("Up", "Hold", "Down"): first reps, every rep, never."""
+TalkLevel = Literal["minimal", "normal", "chatty"]
+TempoWords = Literal["first", "all", "off"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class SetFields:
     countdown_s: int = 3
     count: bool = True
     say: Spoken | None = None
+    talk: TalkLevel = "normal"
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Warmup:
     moves: tuple[Move, ...]
     countdown_s: int = 3
     transition_ms: int = 5_000
+    talk: TalkLevel = "normal"
     loc: Loc = field(default_factory=Loc)
     kind: Literal["warmup"] = "warmup"
 
@@ -106,6 +115,7 @@ class Exercise(SetFields):
     name: str = ""
     reps: int = 12
     tempo: Tempo = field(default_factory=lambda: Tempo(2000, 1000, 2000))
+    tempo_words: TempoWords = "first"
     weight: str | None = None
     loc: Loc = field(default_factory=Loc)
     kind: Literal["exercise"] = "exercise"
@@ -135,6 +145,7 @@ class Rest:
 
     time_ms: int
     say: Spoken | None = None
+    talk: TalkLevel = "normal"
     loc: Loc = field(default_factory=Loc)
     kind: Literal["rest"] = "rest"
 

@@ -21,6 +21,7 @@ from voiceguide.script.blocks import DEFAULT_KEYS, FIELDS, block_conflicts, conv
 from voiceguide.script.model import (
     FORMAT_VERSIONS,
     LANGUAGES,
+    TALK_LEVELS,
     BeepSettings,
     Block,
     Script,
@@ -185,6 +186,11 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
         return None, issues
     defaults_node = given.get("defaults")
     defaults = {} if defaults_node is None else collect(_defaults, defaults_node, issues)
+    talk_node = given.get("talk")
+    talk = None if talk_node is None else collect(choice("talk", TALK_LEVELS), talk_node,
+                                                  issues)
+    if defaults is not None and talk is not None:
+        defaults.setdefault("talk", talk)
     top: dict[str, Converter] = {
         "format": _format,
         "workout": name("workout"),
@@ -193,6 +199,7 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
         "voice": _voice,
         "beeps": _beeps(Path(path).absolute().parent),
         "defaults": lambda _: _already(defaults),
+        "talk": lambda _: _already(talk),
         "phrases": _phrases,
         "blocks": _blocks(defaults, issues),
         "progression": lambda n: convert_progression(n, given.get("blocks")),
@@ -206,6 +213,7 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
     voice = VoiceSettings(language=values.pop("language", "en"),  # type: ignore[arg-type]
                           **values.pop("voice", {}))  # type: ignore[arg-type]
     values.pop("defaults", None)
+    values.pop("talk", None)
     voice_node = given.get("voice")
     name_node = voice_node.get("name") if isinstance(voice_node, Map) else None
     if name_node is not None:

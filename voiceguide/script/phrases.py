@@ -31,6 +31,11 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "left": (),
     "right": (),
     "side_count": ("side", "count"),
+    "count_phase": ("count", "phase"),
+    "tempo_up": (),
+    "tempo_hold": (),
+    "tempo_down": (),
+    "tempo_pause": (),
     "done": (),
 }
 """Every phrase name and the placeholders its template may use."""

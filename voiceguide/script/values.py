@@ -219,10 +219,12 @@ def boolean(what: str) -> Callable[[Node], bool]:
 
 
 def choice(what: str, options: tuple[str, ...]) -> Callable[[Node], str]:
-    """One of ``options``, with a did-you-mean hint."""
+    """One of ``options``, with a did-you-mean hint. An option YAML reads as a boolean
+    (``off``, ``on``) is taken as written."""
 
     def convert(node: Node) -> str:
-        value = str(scalar(node, what, f"one of {', '.join(options)}", str).value)
+        given = scalar(node, what, f"one of {', '.join(options)}", str, bool)
+        value = given.text.strip() if isinstance(given.value, bool) else str(given.value)
         if value not in options:
             raise Invalid.at(node, f"{what}: {value!r} is not one of {', '.join(options)}",
                              choices_hint(value, options))
