@@ -110,3 +110,38 @@ def test_no_bundled_script_leaves_forty_seconds_without_a_word() -> None:
             played = apply_week(script, week)
             quiet, at = longest_silence(compile_script(played, speech=speech, week=week))
             assert quiet <= MAX_SILENCE_MS, (entry.name, week, quiet, at)
+
+
+def test_setup_time_comes_before_the_first_set_with_its_setup_line() -> None:
+    hold = Hold(name="Plank", sets=2, time_ms=20_000, setup_time_ms=30_000,
+                setup=Spoken("Forearms under the shoulders."),
+                setup_again=Spoken("Forearms down."))
+    tl = compiled(hold)
+    setup = next(s for s in tl.sections if s.kind == "setup")
+    assert setup.end_ms - setup.start_ms == 30_000
+    said = [(at, t) for at, _, t in spoken(tl)]
+    assert said[1:3] == [(setup.start_ms + 300, "Plank. Set up, thirty seconds."),
+                         (setup.start_ms + 1100, "Forearms under the shoulders.")]
+    intros = [at for at, tag, _ in spoken(tl) if tag == "set_intro"]
+    assert intros[0] == setup.end_ms
+    assert [t for _, tag, t in spoken(tl) if tag == "setup"][2:] == ["Forearms down."]
+
+
+def test_a_week_that_adds_load_adds_time_to_load_it() -> None:
+    from voiceguide.adjust.week import apply_week
+    from voiceguide.script.parse import parse_script
+
+    script, _ = parse_script(
+        "workout: Day\nblocks:\n  - exercise: Hip thrust\n    weight: bodyweight\n"
+        "    setup_time: 15s\nprogression:\n  - week: 2\n"
+        "    set: {Hip thrust: {weight: 10 kg}}\n", "t.yaml")
+    assert script is not None
+
+    def setup_ms(week: int) -> tuple[int, list[str]]:
+        tl = compile_script(apply_week(script, week), speech=SPEECH, week=week)
+        section = next(s for s in tl.sections if s.kind == "setup")
+        return section.end_ms - section.start_ms, [t for _, tag, t in spoken(tl)
+                                                   if tag == "load"]
+
+    assert setup_ms(1) == (15_000, [])
+    assert setup_ms(2) == (35_000, ["Load 10 kg."])

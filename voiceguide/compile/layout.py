@@ -36,7 +36,7 @@ INTERIM_MIN_MS = 45_000
 MAX_SESSION_MS = 6 * 3600 * 1000
 MAX_EVENTS = 20_000
 
-SectionKind = Literal["intro", "set", "rest", "move", "say", "outro"]
+SectionKind = Literal["intro", "setup", "set", "rest", "move", "say", "outro"]
 
 
 def _seconds(ms: int) -> str:
@@ -71,7 +71,8 @@ class Layout:
             if isinstance(part, Talk):
                 self._talk(part)
             elif isinstance(part, Pause):
-                self._pause(part, nxt if isinstance(nxt, Work) else None)
+                self._pause(part, nxt if isinstance(nxt, Work) and part.kind != "setup"
+                            else None)
             elif isinstance(part, Work):
                 self._work(part)
             if self.t > MAX_SESSION_MS:
@@ -230,7 +231,8 @@ class Layout:
         if part.form is not None:
             self._cue(part.form, (self.t + free_until) // 2, free_until, part.block,
                       part.set, None, "the rest")
-        self._section(lead_start, part.block, part.label, "rest", part.set)
+        self._section(lead_start, part.block, part.label,
+                      "setup" if part.kind == "setup" else "rest", part.set)
         self.t = lead_start
         if nxt is None:
             self.t = end

@@ -74,7 +74,9 @@ class Work:
 @dataclass(frozen=True)
 class Pause:
     """A rest or a warm-up transition lasting ``duration_ms`` from the end of what came
-    before to the start of the next timed part, whose lead-in and countdown it ends with.
+    before to the start of the next timed part, whose lead-in and countdown it ends with;
+    or the time to set up before a block's first set, which lasts ``duration_ms`` before
+    that set's lead-in.
 
     ``head`` is said at its start, then ``preview`` (dropped first when time is short);
     ``say`` and ``form`` (a form cue, at ``chatty``) are flexible. ``calls`` are the time
@@ -86,7 +88,7 @@ class Pause:
     block: int
     set: int | None
     label: str
-    kind: Literal["rest", "transition"]
+    kind: Literal["rest", "transition", "setup"]
     duration_ms: int
     head: tuple[Line, ...]
     preview: Line | None

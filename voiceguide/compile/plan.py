@@ -41,6 +41,8 @@ hear the block's form cues again."""
 CALL_STEP_MS = 5_000
 """Time calls in a rest say a multiple of this ("Forty-five seconds left"), of three times
 this from a minute up ("One minute fifteen left")."""
+LOAD_MS = 20_000
+"""Set-up time added before the first set of a block with a load to put on."""
 FIRST_WORD_REPS = 2
 """With ``tempo_words: first`` the phases are spoken on this many reps, then ticks."""
 PHASE_PHRASES = {"up": "tempo_up", "hold": "tempo_hold", "down": "tempo_down",
@@ -132,15 +134,19 @@ class Planner:
         preview = None
         if next_block is not None:
             preview = Line(self.phrases.say("next_up", name=next_block.name), "next_up", loc)
-        calls: tuple[tuple[int, Line], ...] = ()
-        if talk != "minimal" and ms >= TIME_LEFT_MIN_MS:
-            calls = tuple((left, self._time_left(left, loc))
-                          for left in range(TIME_LEFT_MS, ms - CALL_STEP_MS + 1, CALL_STEP_MS)
-                          if left < 60_000 or left % (3 * CALL_STEP_MS) == 0)
         say_line = None if say is None else self._said(say, "say")
         chatty = form if talk == "chatty" and ms >= LONG_MS else None
-        yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line, calls, chatty,
-                    True, loc)
+        yield Pause(i, after_set, "Rest", "rest", ms, head, preview, say_line,
+                    self._calls(ms, talk, loc), chatty, True, loc)
+
+    def _calls(self, ms: int, talk: TalkLevel, loc: Loc) -> tuple[tuple[int, Line], ...]:
+        """The time calls a rest (or set-up time) of ``ms`` may make, as (ms left, line):
+        none at ``minimal`` or under 20 s; round times, see ``CALL_STEP_MS``."""
+        if talk == "minimal" or ms < TIME_LEFT_MIN_MS:
+            return ()
+        return tuple((left, self._time_left(left, loc))
+                     for left in range(TIME_LEFT_MS, ms - CALL_STEP_MS + 1, CALL_STEP_MS)
+                     if left < 60_000 or left % (3 * CALL_STEP_MS) == 0)
 
     def _time_left(self, left_ms: int, loc: Loc) -> Line:
         return Line(self.phrases.say("time_left", time=duration(left_ms, self.language)),
@@ -188,13 +194,18 @@ class Planner:
 
     def _sets(self, i: int, block: SetBlock) -> Iterator[Part]:
         form = self._form(block)
+        setup = self._setup(i, block)
         for k in range(1, block.sets + 1):
             if k > 1:
                 yield from self._rest(i, k - 1, block.rest_ms, None, None, block.loc,
                                       block.talk, form[0] if form else None)
+            elif setup is not None:
+                yield setup
             lead_in = [self._set_intro(block, k)]
-            if k == 1 and block.setup is not None:
+            if k == 1 and block.setup is not None and setup is None:
                 lead_in.append(self._said(block.setup, "setup"))
+            if k > 1 and block.setup_again is not None:
+                lead_in.append(self._said(block.setup_again, "setup"))
             if block.say is not None:
                 lead_in.append(self._said(block.say, "say"))
             start = block.cues.start
@@ -217,6 +228,24 @@ class Planner:
             yield Work(i, k, label, "set", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
                        block.loc)
+
+    def _setup(self, i: int, block: SetBlock) -> Pause | None:
+        """The time to get set up before a block's first set: its ``setup_time``, plus
+        ``LOAD_MS`` to load a weight (a ``weight`` with a number in it: "10 kg" is a
+        load, "bodyweight" is not). None when there is neither."""
+        weight = getattr(block, "weight", None)
+        load = weight is not None and any(ch.isdigit() for ch in weight)
+        ms = block.setup_time_ms + (LOAD_MS if load else 0)
+        if ms <= 0:
+            return None
+        head = [Line(self.phrases.say("setup_intro", name=block.name,
+                                      time=duration(ms, self.language)), "setup", block.loc)]
+        if block.setup is not None:
+            head.append(self._said(block.setup, "setup"))
+        if load:
+            head.append(Line(self.phrases.say("load", weight=str(weight)), "load", block.loc))
+        return Pause(i, 1, f"{block.name}: set up", "setup", ms, tuple(head), None, None,
+                     self._calls(ms, block.talk, block.loc), None, False, block.loc)
 
     def _set_intro(self, block: SetBlock, k: int) -> Line:
         lang = self.language

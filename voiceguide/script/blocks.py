@@ -137,6 +137,8 @@ _SET_FIELDS = {
     "rest": Field("rest_ms", duration("rest", zero_ok=True)),
     "rest_after": Field("rest_after_ms", duration("rest_after", zero_ok=True)),
     "setup": Field("setup", spoken("setup")),
+    "setup_again": Field("setup_again", spoken("setup_again")),
+    "setup_time": Field("setup_time_ms", duration("setup_time", zero_ok=True)),
     "countdown": Field("countdown_s", countdown),
     "count": Field("count", boolean("count")),
     "say": Field("say", spoken("say")),

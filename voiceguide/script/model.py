@@ -92,6 +92,11 @@ class SetFields:
     rest_ms: int = 60_000
     rest_after_ms: int | None = None
     setup: Spoken | None = None
+    setup_again: Spoken | None = None
+    """Said instead of ``setup`` before each later set: a shorter reminder."""
+    setup_time_ms: int = 0
+    """Time before the first set to get set up (bench, load), its ``setup`` said at its
+    start; a load (a ``weight`` with a number) adds time to put it on."""
     cues: Cues = field(default_factory=Cues)
     countdown_s: int = 3
     count: bool = True

@@ -32,6 +32,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "right": (),
     "side_count": ("side", "count"),
     "count_phase": ("count", "phase"),
+    "setup_intro": ("name", "time"),
+    "load": ("weight",),
     "tempo_up": (),
     "tempo_hold": (),
     "tempo_down": (),

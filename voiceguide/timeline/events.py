@@ -48,13 +48,14 @@ class Event:
 
 @dataclass(frozen=True)
 class Section:
-    """A span play can skip to and resume at: a set, a rest, a move, an announcement."""
+    """A span play can skip to and resume at: a set, a rest, a move, an announcement, the
+    time to set up before a block."""
 
     start_ms: int
     end_ms: int
     block: int
     label: str
-    kind: Literal["intro", "set", "rest", "move", "say", "outro"]
+    kind: Literal["intro", "setup", "set", "rest", "move", "say", "outro"]
     set: int | None = None
     work: bool = False
 
