@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 # numpy starts an OpenBLAS thread per core when imported (measured: 50 ms of start-up on
 # 2 cores, all before the first sound); voiceguide does no linear algebra. Set before any
@@ -37,6 +38,26 @@ COMMANDS: dict[str, str] = {
 
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's lazy-loading pattern)."""
+
+    def main(self, *args: object, standalone_mode: bool = True, **kwargs: object) -> object:
+        """click's main, but Ctrl-C exits 130 with one line wherever it lands (click's
+        own says "Aborted!" and exits 1); EOF at a prompt stays click's exit 1."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[arg-type]
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[arg-type]
+        except (KeyboardInterrupt, click.Abort) as exc:
+            by_key = not isinstance(exc, click.Abort) or isinstance(
+                exc.__context__, KeyboardInterrupt)
+            click.echo("interrupted" if by_key else "Aborted!", err=True)
+            sys.exit(130 if by_key else 1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:  # output piped into `head`, say: as click does
+            sys.stdout = None  # type: ignore[assignment]
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

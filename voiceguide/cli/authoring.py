@@ -46,7 +46,9 @@ def new(target: str, template: str, force: bool) -> None:
 
 
 def open_in_editor(path: Path) -> None:
-    click.edit(filename=str(path))
+    """The editor gets an absolute path: ``./-x.yaml`` must not reach it as ``-x.yaml``,
+    which it would read as an option."""
+    click.edit(filename=str(path.absolute()))
 
 
 def ask_reopen(problems: list[Problem]) -> bool:

@@ -9,7 +9,8 @@ import click
 from voiceguide.app import load_timeline
 from voiceguide.cli.options import run_errors
 from voiceguide.cli.show import clock
-from voiceguide.errors import ScriptError
+from voiceguide.errors import ScriptError, UsageError
+from voiceguide.problems import printable
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
 
@@ -19,11 +20,13 @@ def entry_line(entry: ScriptEntry, width: int, speech: EngineSpeech, note: str =
 
     Through the timeline cache: a listed script plays sooner, and a list after a play
     compiles nothing."""
+    name = printable(entry.name)
     try:
         timeline = load_timeline(str(entry.path), week=None, speech=speech)
-    except ScriptError:
-        return f"  {entry.name:<{width}}  {'invalid':>9}  (voiceguide validate {entry.path})"
-    return f"  {entry.name:<{width}}  {clock(timeline.total_ms):>9}  {timeline.title}{note}"
+    except (ScriptError, UsageError):  # this script only: the others are still listed
+        return (f"  {name:<{width}}  {'invalid':>9}  "
+                f"(voiceguide validate {printable(entry.path)})")
+    return f"  {name:<{width}}  {clock(timeline.total_ms):>9}  {timeline.title}{note}"
 
 
 @click.command(name="list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from importlib import resources
@@ -40,6 +41,9 @@ def script_destination(target: str) -> Path:
     """A bare name (no folder, no suffix) goes to the user scripts folder, so it can be
     played by name; anything else is a path, ``.yaml`` added when it has no suffix."""
     path = Path(target)
+    if not target.strip() or path.name in ("", ".", ".."):
+        raise UsageError(f"{target!r} names no file: give the new script a name, e.g. "
+                         "`voiceguide new my-workout` or `voiceguide new ./legs.yaml`")
     if path.suffix not in SCRIPT_SUFFIXES:
         path = path.with_name(path.name + ".yaml")
     if len(Path(target).parts) == 1 and not Path(target).suffix:
@@ -50,6 +54,8 @@ def script_destination(target: str) -> Path:
 def new_script(target: str, *, template: str = BLANK, force: bool = False) -> Path:
     """Write a new script from a template; never overwrites unless ``force``."""
     dest = script_destination(target)
+    if os.path.isdir(dest):
+        raise UsageError(f"{dest} is a folder: give the new script a file name")
     if dest.exists() and not force:
         raise UsageError(f"{dest} exists already (use --force to overwrite)")
     dest.parent.mkdir(parents=True, exist_ok=True)
