@@ -222,3 +222,130 @@ def test_cleanup_that_fails_does_not_hide_the_error(
     with pytest.raises(OutputError, match="Read-only file system"), \
             atomic_path(tmp_path / "out.wav"):
         pass
+
+
+def test_history_state_that_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Garbled rows are left out (history, --week next); a data folder that is a file is
+    one message, exit 1."""
+    import sqlite3
+
+    from voiceguide.store import history
+
+    db = history.history_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(db) as con:
+        con.execute(history.SCHEMA)
+        rows = [("/x.yaml", "X", "three", "2026-11-02T07:30:00", "2026-11-02T08:00", 1,
+                 None, None, "[]"),
+                ("/x.yaml", "X", 2, "yesterday", "2026-11-02T08:00", 1, None, None, "[]"),
+                ("/x.yaml", "X", 2, "2026-11-02T07:30:00", "2026-11-02T08:00", 1, None,
+                 None, "{not json")]
+        con.executemany("INSERT INTO sessions (script, title, week, started_at, ended_at,"
+                        " completed, stopped_at_ms, stopped_in, skipped) VALUES"
+                        " (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    assert_clean(run("history"), 0)
+    assert history.sessions() == []
+    assert history.last_completed_week("/x.yaml") == 2  # the rows' weeks that are numbers
+    blocker = tmp_path / "data"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setattr(history, "history_path", lambda: blocker / "h.sqlite3")
+    result = run("history")
+    assert_clean(result, 1)
+    assert "cannot use the history database" in result.output
+
+
+def test_a_locked_history_keeps_the_session(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    from datetime import datetime
+
+    from voiceguide.store import history
+
+    monkeypatch.setattr(history, "BUSY_TIMEOUT_S", 0.1)
+    db = tmp_path / "h.sqlite3"
+    done = history.Session("/x.yaml", "X", 3, datetime(2026, 11, 2, 7), datetime(2026, 11, 2, 8),
+                           True)
+    history.record(done, db)
+    locker = sqlite3.connect(db, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    history.record(done, db)  # waits, then keeps it aside
+    locker.execute("ROLLBACK")
+    locker.close()
+    assert history.sessions(db) == [done, done]
+    assert not (tmp_path / "h.pending.jsonl").exists()
+
+
+@pytest.mark.parametrize("at_ms", ["1e999", "-5", '"10"', "true", "99999999999"])
+def test_a_bad_resume_point_starts_at_the_beginning(squat: Path, at_ms: str) -> None:
+    from tests.fakes import FakeSpeech
+    from voiceguide.app import load_timeline
+    from voiceguide.play.session import start_at
+    from voiceguide.store import resume
+    from voiceguide.store.timelines import TimelineCache
+
+    timeline = load_timeline(str(squat), week=None, speech=FakeSpeech(),
+                             cache=TimelineCache(squat.parent / "timelines"))
+    path = resume.resume_file(squat, timeline.week)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'{{"at_ms": {at_ms}, "label": "Squat, set 2"}}', encoding="utf-8")
+    assert start_at(timeline, squat, from_block=None, resumed=True)[0] == 0
+
+
+def test_list_shows_a_bad_user_script_and_goes_on() -> None:
+    from voiceguide.store.library import user_dir
+
+    user_dir().mkdir(parents=True, exist_ok=True)
+    bad = user_dir() / "zz-bad-voice.yaml"
+    bad.write_text("workout: Bad\nvoice: {name: nosuch}\nblocks: [{say: hi}]\n",
+                   encoding="utf-8")
+    try:
+        result = run("list")
+    finally:
+        bad.unlink()
+    assert_clean(result, 0)
+    assert "zz-bad-voice" in result.output and "invalid" in result.output
+    assert "hip-thrust" in result.output
+
+
+@pytest.mark.parametrize("target", [".", "", "/", "..", "sub/"])
+def test_new_with_no_file_name(target: str) -> None:
+    result = run("new", target)
+    assert_clean(result, 2)
+    assert "names no file" in result.output
+
+
+def test_edit_passes_a_dash_name_as_a_path(squat: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+
+    opened: list[str] = []
+    monkeypatch.setattr(click, "edit", lambda filename: opened.append(filename))
+    (squat.parent / "-x.yaml").write_text(SQUAT, encoding="utf-8")
+    assert_clean(run("edit", "./-x.yaml"), 0)
+    assert opened == [str(squat.parent / "-x.yaml")]
+
+
+INTERRUPT = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal; a background
+class Interrupt:                                         # job (CI) starts with it ignored
+    module = sys.argv[1]
+    def find_spec(self, name, path=None, target=None):
+        if name == self.module:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["voiceguide", "validate", "hip-thrust"]
+from voiceguide.__main__ import run
+run()
+"""
+
+
+@pytest.mark.parametrize("module", ["click", "voiceguide.cli.validate", "yaml", "numpy"])
+def test_ctrl_c_while_starting_exits_130(module: str) -> None:
+    """Ctrl-C lands while a module is being imported (the first 0.2 s of a command)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", INTERRUPT, module], capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip()) == (130, "interrupted")

@@ -44,7 +44,7 @@ def start_at(timeline: Timeline, script: Path, *, from_block: str | None,
     if not resumed:
         return 0, None
     point = resume.load(script, timeline.week)
-    if point is None:
+    if point is None or point.at_ms >= timeline.total_ms:
         return 0, "no saved position for this script and week: starting at the beginning"
     return point.at_ms, f"resuming at {point.label or 'the saved position'}"
 

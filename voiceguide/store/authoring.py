@@ -41,7 +41,7 @@ def script_destination(target: str) -> Path:
     """A bare name (no folder, no suffix) goes to the user scripts folder, so it can be
     played by name; anything else is a path, ``.yaml`` added when it has no suffix."""
     path = Path(target)
-    if not target.strip() or path.name in ("", ".", ".."):
+    if not target.strip() or path.name in ("", ".", "..") or target.endswith(os.sep):
         raise UsageError(f"{target!r} names no file: give the new script a name, e.g. "
                          "`voiceguide new my-workout` or `voiceguide new ./legs.yaml`")
     if path.suffix not in SCRIPT_SUFFIXES:

@@ -15,6 +15,7 @@ import platformdirs
 
 from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import OutputError
+from voiceguide.inputs import UnreadableInput, read_limited
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,13 @@ def resume_file(script: Path, week: int | None) -> Path:
 def load(script: Path, week: int | None) -> ResumePoint | None:
     """The saved point, or None when there is none (or it is unreadable)."""
     try:
-        data = json.loads(resume_file(script, week).read_text(encoding="utf-8"))
-        return ResumePoint(at_ms=int(data["at_ms"]), label=str(data["label"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(read_limited(resume_file(script, week), 1 << 16))
+        at_ms, label = data["at_ms"], data["label"]
+    except (UnreadableInput, ValueError, KeyError, TypeError):
         return None
+    if type(at_ms) is not int or at_ms < 0 or not isinstance(label, str):
+        return None  # 1e999, -5, "10", true: not a point this module wrote
+    return ResumePoint(at_ms=at_ms, label=label)
 
 
 def save(script: Path, week: int | None, point: ResumePoint) -> None:
