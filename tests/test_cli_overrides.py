@@ -19,8 +19,8 @@ def timeline(*args: str) -> dict:
 
 
 def hip_thrust_sets(data: dict) -> list[int]:
-    """The set numbers of the traditional hip thrust (block 2) that have a work section."""
-    return [s["set"] for s in data["sections"] if s["block"] == 2 and s["work"]]
+    """The set numbers of the traditional hip thrust (block 1) that have a work section."""
+    return [s["set"] for s in data["sections"] if s["block"] == 1 and s["work"]]
 
 
 def counts(data: dict, block: int) -> list[int]:
@@ -31,10 +31,10 @@ def test_precedence_script_then_week_then_command_line() -> None:
     assert hip_thrust_sets(timeline()) == [1, 2, 3]                    # script: 3 sets
     assert hip_thrust_sets(timeline("--week", "1")) == [1, 2]          # week 1: 2 sets
     assert hip_thrust_sets(timeline("--week", "1", "--sets", "4")) == [1, 2, 3, 4]
-    assert counts(timeline("--week", "1"), 2)[-1] == 8                 # week 1: 8 reps
+    assert counts(timeline("--week", "1"), 1)[-1] == 8                 # week 1: 8 reps
     one_block = timeline("--week", "1", "--set", "Hip thrust.reps=7")
-    assert counts(one_block, 2)[-1] == 7
-    assert counts(one_block, 5)[-1] == 10                               # bridge keeps week 1
+    assert counts(one_block, 1)[-1] == 7
+    assert counts(one_block, 4)[-1] == 10                               # bridge keeps week 1
 
 
 def test_rate_and_language_change_the_voice() -> None:

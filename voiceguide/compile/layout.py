@@ -245,20 +245,23 @@ class Layout:
 
     def _interim_calls(self, part: Pause, calls: dict[int, Line], start: int, end: int,
                        until: int) -> None:
-        """Calls of the time left, evenly between ``start`` (the head said) and ``until``
-        (or the ten-second call), each at a time that leaves a round number of seconds."""
+        """Calls of the time left between ``start`` (the head said) and ``until`` (or the
+        ten-second call), each placed to halve what silence is left, at a time that leaves
+        a round number of seconds."""
         if part.duration_ms < INTERIM_MIN_MS or not calls:
             return
         stop = min(until, end - TIME_LEFT_MS) if TIME_LEFT_MS in calls else until
         count = max(1, -(-(stop - start) // QUIET_MS) - 1)
-        for n in range(1, count + 1):
-            wanted = start + (stop - start) * n // (count + 1)
+        for left_to_place in range(count, 0, -1):
+            wanted = start + (stop - start) // (left_to_place + 1)
             left = min(calls, key=lambda ms: abs(end - ms - wanted))
             line, at = calls[left], end - left
+            length = self.length(line.text)
             if left > TIME_LEFT_MS and at >= start + PAUSE_MS and \
-                    self._track.is_free(at, at + self.length(line.text), CUE_MARGIN_MS) and \
-                    at + self.length(line.text) <= stop - PAUSE_MS:
+                    self._track.is_free(at, at + length, CUE_MARGIN_MS) and \
+                    at + length <= stop - PAUSE_MS:
                 self._speak(at, line, part.block, part.set)
+                start = at + length
 
     def _work(self, part: Work) -> None:
         if self._go_at is None:
