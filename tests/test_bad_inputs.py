@@ -349,3 +349,30 @@ def test_ctrl_c_while_starting_exits_130(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", INTERRUPT, module], capture_output=True,
                           text=True, timeout=60)
     assert (done.returncode, done.stderr.strip()) == (130, "interrupted")
+
+
+def test_an_interval_below_the_minimum_is_an_error() -> None:
+    from voiceguide.script.parse import parse_script
+
+    text = ("workout: T\nblocks:\n  - hold: Plank\n    time: 1h\n"
+            "    cues: {every: {interval: 0.001s, say: Breathe.}}\n")
+    _, problems = parse_script(text, "t.yaml")
+    assert [p.format() for p in problems] == [
+        "t.yaml:5:30: error: cues.every.interval: 0.001s is too short; it must be at least "
+        "2s (hint: a cue takes about a second to say)"]
+
+
+def test_dropped_cues_count_toward_the_event_limit() -> None:
+    """An hour-long hold asking for a cue every 0.15 s at set times: 24,000 tries, most
+    of them dropped (each cue takes 0.4 s to say)."""
+    from tests.fakes import FakeSpeech
+    from voiceguide.compile.compiler import compile_script
+    from voiceguide.errors import ScriptError
+    from voiceguide.script.parse import parse_script
+
+    cues = "".join(f"        {t / 1000:g}s: Breathe.\n" for t in range(150, 3_600_000, 150))
+    script, _ = parse_script("workout: T\nblocks:\n  - hold: Plank\n    time: 1h\n"
+                             f"    cues:\n      at:\n{cues}", "t.yaml")
+    assert script is not None
+    with pytest.raises(ScriptError, match="counting cues left out"):
+        compile_script(script, speech=FakeSpeech())

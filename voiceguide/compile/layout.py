@@ -63,6 +63,8 @@ class Layout:
         """Start of the next timed part when a pause already placed its lead-in."""
         self._lengths: dict[str, int] = {}
         self._warned: set[tuple[Loc, str, str]] = set()
+        self.dropped = 0
+        """Cues left out so far (they count toward ``MAX_EVENTS`` too)."""
 
     def run(self, parts: Iterable[Part]) -> None:
         parts = iter(parts)
@@ -88,8 +90,14 @@ class Layout:
     def _add(self, event: Event) -> None:
         self.events.append(event)
         self.quiet_ms = max(self.quiet_ms, event.end_ms)
-        if len(self.events) > MAX_EVENTS:
-            self._fail(f"the session has over {MAX_EVENTS} events")
+        self._count()
+
+    def _count(self, dropped: int = 0) -> None:
+        """Fail past ``MAX_EVENTS`` cues placed or dropped: a dropped cue cost as much
+        work to try, so dropping cannot hide a script that asks for millions."""
+        self.dropped += dropped
+        if len(self.events) + self.dropped > MAX_EVENTS:
+            self._fail(f"the session has over {MAX_EVENTS} events (counting cues left out)")
 
     def _warn(self, loc: Loc, key: str, tag: str, message: str) -> None:
         """One warning per script node and kind, however often it happens."""
@@ -142,6 +150,7 @@ class Layout:
         if self._track.is_free(at, at + length):
             self._speak(at, line, block, set_, mark.rep)
         else:
+            self._count(dropped=1)
             self._warn(line.loc, "overlap", line.tag,
                        f"'{line.text}' at {_seconds(at)} would overlap other speech and is "
                        "left out: the timing is too tight for this voice and rate")
@@ -151,6 +160,7 @@ class Layout:
         length = self.length(line.text)
         at = self._track.first_free(earliest, length, latest_end, CUE_MARGIN_MS)
         if at is None:
+            self._count(dropped=1)
             self._warn(line.loc, "drop", line.tag,
                        f"'{line.text}' is dropped: no gap of {_seconds(length)} left for it "
                        f"in {where}")

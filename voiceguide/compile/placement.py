@@ -3,6 +3,11 @@
 Speech never overlaps speech (one voice), so every spoken event claims its span here
 first. Spans are disjoint, so kept sorted by start they are sorted by end too, and both
 look-ups are binary searches.
+
+Spans are only ever added, so "no gap of this length starts in [a, b)" stays true once
+found. The gap search remembers it per length and skips what it already walked: a
+script asking for thousands of cues that do not fit costs a walk over the spans once,
+not once per cue.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ class SpeechTrack:
     def __init__(self) -> None:
         self._starts: list[int] = []
         self._ends: list[int] = []
+        self._no_gap: dict[tuple[int, int, int], tuple[int, int]] = {}
+        """(length, margin, latest end) -> [a, b): no such gap starts there."""
 
     def is_free(self, start: int, end: int, margin: int = 0) -> bool:
         """No speech within ``margin`` ms of [start, end)."""
@@ -32,11 +39,17 @@ class SpeechTrack:
                    margin: int = 0) -> int | None:
         """The earliest start >= ``earliest`` where ``length`` ms of speech fits, keeping
         ``margin`` ms from other speech and ending by ``latest_end``; None if none does."""
-        start = earliest
+        key = (length, margin, latest_end)
+        walked_from, walked_to = self._no_gap.get(key, (0, 0))
+        start = walked_to if walked_from <= earliest < walked_to else earliest
         i = bisect_right(self._ends, start - margin)
+        found = None
         while start + length <= latest_end:
             if i == len(self._starts) or self._starts[i] >= start + length + margin:
-                return start
+                found = start
+                break
             start = max(start, self._ends[i] + margin)
             i += 1
-        return None
+        first = walked_from if walked_from <= earliest < walked_to else earliest
+        self._no_gap[key] = (first, latest_end if found is None else found)
+        return found

@@ -92,8 +92,23 @@ def _keyed_cues(what: str, key: Callable[[Node], int]) -> Converter:
     return convert
 
 
+MIN_EVERY_MS = 2_000
+"""Shortest ``cues.every`` interval: a spoken cue takes about a second, so a shorter
+one could never be said each time, and would only multiply work (an hour at 0.001 s
+asked for 3.6 million cues)."""
+
+
+def _every_interval(node: Node) -> int:
+    ms = duration("cues.every.interval")(node)
+    if ms < MIN_EVERY_MS:
+        raise Invalid.at(node, f"cues.every.interval: {seconds_text(ms)} is too short; "
+                               f"it must be at least {seconds_text(MIN_EVERY_MS)}",
+                         "a cue takes about a second to say")
+    return ms
+
+
 def _every(node: Node) -> Every:
-    values = convert_fields(node, {"interval": duration("cues.every.interval"),
+    values = convert_fields(node, {"interval": _every_interval,
                                    "say": spoken("cues.every.say")},
                             "cues.every", required=("interval", "say"))
     return Every(interval_ms=values["interval"], say=values["say"])  # type: ignore[arg-type]
