@@ -52,6 +52,7 @@ class RampRenderer:
     """Sample i of the session is i % 30000 + 1 (never 0), so misplaced chunks show."""
 
     sample_rate = RATE
+    channels = 1
 
     def __init__(self, total_ms: int) -> None:
         self.total_samples = (total_ms * RATE + 500) // 1000
@@ -60,6 +61,12 @@ class RampRenderer:
         first = (start_ms * RATE + 500) // 1000
         last = self.total_samples if end_ms is None else (end_ms * RATE + 500) // 1000
         return (np.arange(first, last) % 30000 + 1).astype(np.int16)
+
+    def track_name(self, at_ms: int) -> str | None:
+        return None
+
+    def close(self) -> None:
+        return None
 
 
 SECTIONS = (

@@ -1,5 +1,9 @@
 """The one place that chains the stages: script reference -> script -> week -> overrides
--> timeline (cached) -> render -> play or export, for the commands.
+-> timeline (cached) -> render -> play or export, for the commands, with the music
+asked for (the command line's ``--music`` over the script's ``music:``).
+
+Music that cannot be used is a MusicError (exit 2, with a hint) when the command line
+named it, and a problem located at the script's ``music:`` when the script did.
 
 The parser and the compiler are imported inside the functions that need them: a warm
 ``play`` finds its timeline in the cache and must not pay for importing them (0.1 s of
@@ -8,13 +12,15 @@ the 0.5 s before the first sound).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
-from voiceguide.errors import ScriptError, UnknownVoiceError, UsageError
+from voiceguide.errors import MusicError, ScriptError, UnknownVoiceError, UsageError
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.store import history
@@ -25,10 +31,70 @@ from voiceguide.timeline.events import Timeline
 if TYPE_CHECKING:
     from voiceguide.export.weeks import Exported, ProgressBar
     from voiceguide.play.session import Session
+    from voiceguide.render.bed import Warn
+    from voiceguide.render.mixer import Music
     from voiceguide.script.model import Script
 
-__all__ = ["build_timeline", "check_script", "export_script", "load_checked", "load_timeline",
-           "prepare_play", "resolve_script"]
+__all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "load_checked",
+           "load_music", "load_timeline", "prepare_play", "resolve_script"]
+
+
+MEMO_NAME = "music-tracks.json"
+"""The file in the user cache folder remembering track lengths."""
+
+
+@dataclass(frozen=True)
+class MusicRequest:
+    """What the command line asks of the music; None leaves the script's choice."""
+
+    path: Path | None = None
+    shuffle: bool = False
+    volume: float | None = None
+    duck: float | None = None
+
+
+NO_MUSIC_REQUEST = MusicRequest()
+
+
+def shuffle_seed(timeline: Timeline) -> int:
+    """The shuffle's seed: the session's title and week, so a session always hears the
+    same order (play and export alike) while each week of a program hears another."""
+    return zlib.crc32(f"{timeline.title}\n{timeline.week}".encode())
+
+
+def memo_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("voiceguide")) / MEMO_NAME
+
+
+def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
+               warn: Warn) -> Music | None:
+    """The music for this session (None: none asked for), its tracks checked by ffmpeg.
+
+    Raises MusicError (the command line's music) or ScriptError (the script's, located).
+    """
+    from voiceguide.ffmpeg import find_ffmpeg
+    from voiceguide.render.mixer import Music
+    from voiceguide.render.tracks import load_tracks
+
+    settings = timeline.music
+    source = request.path or (Path(settings.path) if settings.path else None)
+    if source is None:
+        return None
+    shuffle = request.shuffle or (settings.shuffle and request.path is None)
+    ffmpeg = find_ffmpeg()
+    try:
+        tracks = load_tracks(source.expanduser(), ffmpeg=ffmpeg, memo_file=memo_file(),
+                             shuffle_seed=shuffle_seed(timeline) if shuffle else None)
+    except MusicError as exc:
+        if request.path is not None:
+            raise MusicError(f"--music: {exc.message}", exc.hint) from None
+        raise ScriptError([Problem(script_file, settings.loc, "error",
+                                   f"music.path: {exc.message}", exc.hint)]) from None
+    volume = settings.volume if request.volume is None else request.volume
+    duck = settings.duck if request.duck is None else request.duck
+    return Music(tracks=tracks, volume_db=volume, duck_db=duck, ffmpeg=ffmpeg, warn=warn)
 
 
 def load_checked(path: Path) -> Script:
@@ -119,9 +185,12 @@ def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
 
 
 def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
-                 from_block: str | None = None, resumed: bool = False) -> Session:
-    """A SCRIPT argument ready to play: its timeline (cached), rendered as it plays, from
-    the start, a block (``--from``) or the saved position (``--resume``)."""
+                 from_block: str | None = None, resumed: bool = False,
+                 music: MusicRequest = NO_MUSIC_REQUEST,
+                 warn_music: Warn = lambda message: None) -> Session:
+    """A SCRIPT argument ready to play: its timeline (cached), rendered as it plays with
+    its music, from the start, a block (``--from``) or the saved position
+    (``--resume``)."""
     if from_block is not None and resumed:
         raise UsageError("use either --from or --resume, not both")
     from voiceguide.play.device import probe_output
@@ -135,7 +204,8 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     speech = EngineSpeech()
     timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
-    return Session(path, timeline, Renderer(timeline, speech), start_ms, note)
+    bed = load_music(timeline, music, script_file=str(path), warn=warn_music)
+    return Session(path, timeline, Renderer(timeline, speech, music=bed), start_ms, note)
 
 
 def export_script(ref: str, out: Path, *, week: Week = None,
@@ -144,6 +214,8 @@ def export_script(ref: str, out: Path, *, week: Week = None,
                   timeline_json: Path | None = None, split: bool = False,
                   use_cache: bool = True,
                   warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
+                  music: MusicRequest = NO_MUSIC_REQUEST,
+                  warn_music: Warn = lambda message: None,
                   progress: ProgressBar | None = None) -> Exported:
     """A SCRIPT argument exported to the file ``out`` at ``week``, or with ``weeks``, one
     file per week into the folder ``out`` plus a playlist (see ``export.weeks``)."""
@@ -176,4 +248,6 @@ def export_script(ref: str, out: Path, *, week: Week = None,
         plan, lambda number: load_timeline(str(path), week=number, speech=speech,
                                            overrides=overrides),
         speech, script_file=str(path), fmt=fmt, captions=captions, split=split, cache=cache,
-        warn=warn, progress=progress or no_progress)
+        warn=warn, progress=progress or no_progress,
+        music_for=lambda timeline: load_music(timeline, music, script_file=str(path),
+                                              warn=warn_music))

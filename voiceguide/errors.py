@@ -67,3 +67,16 @@ def add_note(error: BaseException, note: str) -> None:
 def notes(error: BaseException) -> list[str]:
     """The failures attached to ``error`` by ``add_note``, in order."""
     return list(getattr(error, "__notes__", ()))
+
+
+class MusicError(VoiceguideError):
+    """Music named for the bed cannot be used (missing, undecodable, empty folder, a
+    playlist entry missing); ``hint`` says what to do. The CLI's message is exit 2; a
+    script's is turned into a located ScriptError."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(f"{message} (hint: {hint})")
+        self.message = message
+        self.hint = hint

@@ -15,8 +15,15 @@ import click
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import Week
-from voiceguide.app import export_script
-from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
+from voiceguide.app import MusicRequest, export_script
+from voiceguide.cli.options import (
+    echo_problems,
+    echo_warning,
+    music_options,
+    override_options,
+    run_errors,
+    script_options,
+)
 from voiceguide.errors import UsageError
 from voiceguide.export.captions import CAPTION_FORMATS
 from voiceguide.export.files import Progress
@@ -76,6 +83,7 @@ def progress_bar(total_samples: int, label: str) -> Iterator[Progress | None]:
                    f"plus an .m3u playlist; WEEKS is {WEEKS_SYNTAX}, weeks 1-{MAX_WEEK}. "
                    f"Format: --format, else {WEEKS_FORMAT}.")
 @override_options
+@music_options
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               type=click.Path(path_type=Path),
               help="File to write (its extension gives the format unless --format does); "
@@ -95,8 +103,8 @@ def progress_bar(total_samples: int, label: str) -> Iterator[Progress | None]:
               help="Render and encode even if the export cache holds this export, and do "
                    "not add it there.")
 def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Overrides,
-           out: Path, fmt: str | None, captions: str | None, timeline_json: Path | None,
-           split: bool, no_cache: bool) -> None:
+           music: MusicRequest, out: Path, fmt: str | None, captions: str | None,
+           timeline_json: Path | None, split: bool, no_cache: bool) -> None:
     """Export a workout as audio with chapters per block and tags.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -112,8 +120,12 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
     folder (~/.cache/voiceguide/exports on Linux; at most 1 GB and 64 files, least
     recently used out first), so exporting the same session again is a quick copy,
     even without ffmpeg. Any change to the
-    script, speech, cue sounds, format or ffmpeg version makes a new file. Use
+    script, speech, cue sounds, music, format or ffmpeg version makes a new file. Use
     --no-cache to bypass the cache.
+
+    --music (or the script's music:) mixes music under the voice, dipping before
+    every line; the file is then stereo at 44.1 kHz (48 kHz if every track is) and
+    its comment tag names the tracks.
 
     \b
     Examples:
@@ -123,6 +135,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
       voiceguide export hip-thrust --weeks 1-4 -o hip-thrust-program
       voiceguide export hip-thrust --weeks 1,3 --format ogg -o program --captions srt
       voiceguide export hip-thrust -o again.mp3 --no-cache
+      voiceguide export hip-thrust -o gym.mp3 --music ~/Music/workout --shuffle
     """
     if weeks is None and os.path.isdir(out):
         raise click.BadParameter(f"{out} is a folder: give a file name, or use --weeks to "
@@ -136,7 +149,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
         done = export_script(script, out, week=week, weeks=weeks, overrides=overrides,
                              fmt=fmt, captions=captions, timeline_json=timeline_json,
                              split=split, use_cache=not no_cache, warn=echo_problems,
-                             progress=progress_bar)
+                             music=music, warn_music=echo_warning, progress=progress_bar)
     minutes, seconds = divmod(round(done.total_ms / 1000), 60)
     reused = f" ({done.reused} from the export cache)" if done.reused else ""
     click.echo(f"wrote {len(done.files)} file(s), {minutes}:{seconds:02d} of audio{reused}:",

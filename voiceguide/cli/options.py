@@ -6,6 +6,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import click
@@ -95,6 +96,46 @@ def override_options(func: Callable[..., object]) -> Callable[..., object]:
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def music_options(func: Callable[..., object]) -> Callable[..., object]:
+    """Add ``--music``, ``--shuffle``, ``--music-volume`` and ``--duck``; the command
+    receives them as ``music`` (a MusicRequest)."""
+    from voiceguide.app import MusicRequest
+    from voiceguide.script.model import MUSIC_DUCK_RANGE, MUSIC_VOLUME_RANGE
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        kwargs["music"] = MusicRequest(
+            path=kwargs.pop("music_path"), shuffle=bool(kwargs.pop("shuffle")),
+            volume=kwargs.pop("music_volume"), duck=kwargs.pop("duck"))  # type: ignore[arg-type]
+        return func(*args, **kwargs)
+
+    options = [
+        click.option("--music", "music_path", metavar="PATH", default=None,
+                     type=click.Path(path_type=Path),
+                     help="Music under the voice: an audio file, a folder of tracks (name "
+                          "order) or an .m3u playlist; it dips under every line. "
+                          "Overrides the script's music:."),
+        click.option("--shuffle", is_flag=True,
+                     help="Play the music folder shuffled (the same order for the same "
+                          "session and week)."),
+        click.option("--music-volume", type=click.FloatRange(*MUSIC_VOLUME_RANGE),
+                     default=None, metavar="DB",
+                     help="Music gain in dB, -60 to 0 (default -18, or the script's)."),
+        click.option("--duck", type=click.FloatRange(*MUSIC_DUCK_RANGE), default=None,
+                     metavar="DB",
+                     help="How far the music dips under speech in dB, 10 to 40 "
+                          "(default 12, or the script's)."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def echo_warning(message: str) -> None:
+    """A runtime warning on stderr (a music track skipped, ...)."""
+    click.echo(f"warning: {message}", err=True)
 
 
 def echo_problems(problems: Sequence[Problem]) -> None:

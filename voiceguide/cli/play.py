@@ -6,20 +6,28 @@ import click
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import Week
-from voiceguide.app import prepare_play
-from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
+from voiceguide.app import MusicRequest, prepare_play
+from voiceguide.cli.options import (
+    echo_problems,
+    echo_warning,
+    music_options,
+    override_options,
+    run_errors,
+    script_options,
+)
 
 
 @click.command()
 @script_options
 @override_options
+@music_options
 @click.option("--from", "from_block", metavar="BLOCK",
               help="Start at a block, by name or number (1 = first).")
 @click.option("--resume", "resume_", is_flag=True,
               help="Start at the beginning of the set that was interrupted last time.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing while playing.")
-def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
-         resume_: bool, quiet: bool) -> None:
+def play(script: str, week: Week, overrides: Overrides, music: MusicRequest,
+         from_block: str | None, resume_: bool, quiet: bool) -> None:
     """Play a session: put the device down and follow the voice and the beeps.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -36,16 +44,22 @@ def play(script: str, week: Week, overrides: Overrides, from_block: str | None,
     `--week next` plays the week after the last one you completed. Without a sound
     device, use `voiceguide export`.
 
+    --music (or the script's music:) plays music under the voice, dipping before
+    every line. The music follows the session's clock: after a pause, a skip, back
+    or --resume it plays what an export of the session has at that moment.
+
     \b
     Examples:
       voiceguide play hip-thrust
       voiceguide play hip-thrust --week next
       voiceguide play hip-thrust --week 3 --from 2 --rest 60s
       voiceguide play my-workout.yaml --resume
+      voiceguide play hip-thrust --music ~/Music/workout.m3u
     """
     with run_errors():
         session = prepare_play(script, week=week, overrides=overrides,
-                               from_block=from_block, resumed=resume_)
+                               from_block=from_block, resumed=resume_, music=music,
+                               warn_music=echo_warning)
         echo_problems(session.timeline.warnings)
         if session.note:
             click.echo(session.note, err=True)

@@ -42,6 +42,7 @@ def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = 
         language=script.language,
         voice=script.voice,
         beeps=script.beeps,
+        music=script.music,
         events=tuple(sorted(layout.events, key=lambda e: (e.at_ms, e.kind))),
         sections=sections,
         chapters=_chapters(script, sections),

@@ -10,6 +10,8 @@ covers:
 - the timeline's events, length and voice settings, and the beep settings;
 - the samples of every speech clip and cue sound it uses (hashed, a few MB: a clip
   synthesized again after the speech cache was cleared may differ by a few samples);
+- the music: each track's real path, size and modification time (reading every byte
+  of a 2-hour playlist would cost seconds), its order, volume and duck depth;
 - the file's span, tags and chapters (which carry the title, week and language);
 - the format, the encoder settings, the source of the modules that render, encode and
   tag, and the numpy and mutagen versions.
@@ -49,15 +51,17 @@ from voiceguide.export import sinks as encode
 from voiceguide.export import tags as metadata
 from voiceguide.export.tags import Tags
 from voiceguide.inputs import UnreadableInput, open_regular, read_limited
+from voiceguide.render import bed, decode, ducking, tracks
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
 from voiceguide.render.beeps import CueSounds
+from voiceguide.render.mixer import Music
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Chapter, Timeline
 
 CACHED_FORMATS = ("mp3", "ogg", "flac")
 """The formats worth keeping: those ffmpeg encodes."""
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump when the key or the entry layout changes, to orphan old entries."""
 MAX_BYTES = 1 << 30
 """Default bound on the data kept: 1 GiB (about 37 hours of 64 kb/s MP3)."""
@@ -72,7 +76,7 @@ KEY = re.compile(r"[0-9a-f]{64}")
 """What an entry's file names start with (a hex SHA-256)."""
 BLOCK = 1 << 20
 """Bytes copied at a time."""
-BYTE_MODULES = (audio, render, encode, metadata)
+BYTE_MODULES = (audio, render, bed, decode, ducking, tracks, encode, metadata)
 """Modules whose code decides the samples, the encoding and the tags of a file."""
 
 
@@ -104,7 +108,25 @@ def run_ffmpeg_version(ffmpeg: str) -> str:
     return hashlib.sha256(shown).hexdigest()
 
 
-def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fmt: str) -> str:
+def music_stamp(music: Music | None) -> list[object] | None:
+    """What decides the bed's samples: the tracks (by real path, size and mtime, in
+    order) and the levels."""
+    if music is None:
+        return None
+    files = []
+    for track in music.tracks:
+        real = os.path.realpath(track.path)
+        try:
+            stat = os.stat(real)
+        except OSError:
+            files.append([real, None, None])
+        else:
+            files.append([real, stat.st_size, stat.st_mtime_ns])
+    return [files, music.volume_db, music.duck_db]
+
+
+def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fmt: str,
+                   music: Music | None = None) -> str:
     """What every file of one export of ``timeline`` as ``fmt`` shares in its key.
 
     The events are hashed field by field (``vars``), not through ``Timeline.to_dict``:
@@ -113,7 +135,8 @@ def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fm
     digest = hashlib.sha256()
     beeps = {"volume": timeline.beeps.volume, "sound": timeline.beeps.sound}
     head = [CACHE_FORMAT, code_digest(), fmt, encode.CODEC_ARGS.get(fmt), audio.SAMPLE_RATE,
-            beeps, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events]]
+            beeps, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events],
+            music_stamp(music)]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
     for text in timeline.speech_texts():
         clip = speech.clip(text, timeline.voice)

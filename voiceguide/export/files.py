@@ -22,16 +22,22 @@ from voiceguide.errors import FfmpegMissingError, OutputError, UsageError
 from voiceguide.export.cache import CACHED_FORMATS, ExportCache, file_key, session_digest
 from voiceguide.export.captions import caption_text, spoken_events
 from voiceguide.export.sinks import FORMATS, open_sink
-from voiceguide.export.tags import Tags, export_chapters, session_title, write_metadata
+from voiceguide.export.tags import (
+    Tags,
+    export_chapters,
+    music_comment,
+    session_title,
+    write_metadata,
+)
 from voiceguide.ffmpeg import find_ffmpeg
 from voiceguide.render.beeps import CueSounds, load_cue_sounds
-from voiceguide.render.mixer import Renderer
+from voiceguide.render.mixer import Music, Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline
 
 Progress = Callable[[int], None]
-"""Called with the number of samples just written."""
+"""Called with the number of frames (samples per channel) just written."""
 UNSAFE_NAME = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
 
 
@@ -69,22 +75,24 @@ def safe_name(title: str) -> str:
 
 
 def plan(timeline: Timeline, out: Path, fmt: str, *, split: bool,
-         album: str | None = None, track: tuple[int, int] | None = None) -> list[Piece]:
+         album: str | None = None, track: tuple[int, int] | None = None,
+         comment: str | None = None) -> list[Piece]:
     """The files to write: OUT, or with ``split`` one per chapter in a folder named after
     OUT's stem (``workout.mp3`` -> ``workout/01 - Warm-up.mp3``). ``album`` and
-    ``track`` tag OUT as one file of a series (one week of a program)."""
+    ``track`` tag OUT as one file of a series (one week of a program); ``comment`` says
+    which music is under the voice."""
     title = session_title(timeline)
     if not split:
         return [Piece(out, 0, timeline.total_ms, Tags(title=title, album=album or title,
                                                       language=timeline.language,
-                                                      track=track))]
+                                                      track=track, comment=comment))]
     chapters = export_chapters(timeline)
     width = max(2, len(str(len(chapters))))
     folder = out.parent / out.stem
     return [
         Piece(folder / f"{n:0{width}d} - {safe_name(c.title)}.{fmt}", c.start_ms, c.end_ms,
               Tags(title=c.title, album=title, language=timeline.language,
-                   track=(n, len(chapters))))
+                   track=(n, len(chapters)), comment=comment))
         for n, c in enumerate(chapters, start=1)
     ]
 
@@ -127,13 +135,15 @@ def write_piece(renderer: Renderer, piece: Piece, fmt: str, *, ffmpeg: str | Non
     with atomic_path(piece.path) as temp:
         if cached and cached.cache.fetch(key, fmt, temp, ffmpeg=cached.ffmpeg):
             if progress:
-                progress(ms_to_samples(piece.end_ms) - ms_to_samples(piece.start_ms))
+                rate = renderer.sample_rate
+                progress(ms_to_samples(piece.end_ms, rate) - ms_to_samples(piece.start_ms, rate))
             return
-        with open_sink(temp, fmt, ffmpeg=ffmpeg) as sink:
+        with open_sink(temp, fmt, ffmpeg=ffmpeg, rate=renderer.sample_rate,
+                       channels=renderer.channels) as sink:
             for chunk in renderer.chunks(piece.start_ms, piece.end_ms):
                 sink.write(chunk)
                 if progress:
-                    progress(len(chunk))
+                    progress(len(chunk) // renderer.channels)
         write_metadata(temp, fmt, piece.tags, chapters)
         if cached:
             cached.cache.store(key, fmt, temp, ffmpeg=cached.ffmpeg)
@@ -182,13 +192,14 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
                    cues: CueSounds | None = None, captions: str | None = None,
                    timeline_json: Path | None = None, split: bool = False,
                    album: str | None = None, track: tuple[int, int] | None = None,
-                   cache: ExportCache | None = None,
+                   cache: ExportCache | None = None, music: Music | None = None,
                    progress: Progress | None = None,
                    inputs: Sequence[Path] = ()) -> list[Path]:
     """Write the session as ``fmt`` (wav, mp3, ogg, flac) to ``out``; return the files
-    written. ``captions`` (srt or vtt) go next to each audio file under its name.
+    written. ``captions`` (srt or vtt) go next to each audio file under its name;
+    ``music`` is mixed under the voice (the files are then stereo, and tagged with it).
     Nothing is written when two outputs are one file, or one is an input (``inputs``:
-    the script; the cue sound is added here): UsageError.
+    the script; the cue sound and the music tracks are added here): UsageError.
 
     With a ``cache``, encoded files exported before are copied from it, and ffmpeg is
     needed only for those that are not (FfmpegMissingError then).
@@ -199,29 +210,36 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
     ffmpeg = encoder(fmt, required=cache is None)
     cached = None
     if cache is not None:
-        cached = Cached(cache, session_digest(timeline, speech, cues, fmt),
+        cached = Cached(cache, session_digest(timeline, speech, cues, fmt, music),
                         cache.ffmpeg_version(ffmpeg) if ffmpeg else None)
-    renderer = Renderer(timeline, speech, cues=cues)
-    pieces = plan(timeline, out, fmt, split=split, album=album, track=track)
+    renderer = Renderer(timeline, speech, cues=cues, music=music)
+    comment = music_comment([t.path.name for t in music.tracks]) if music else None
+    pieces = plan(timeline, out, fmt, split=split, album=album, track=track,
+                  comment=comment)
     caption_paths = [p.path.with_suffix(f".{captions}") for p in pieces] if captions else []
     playlist = pieces[0].path.parent / f"{out.stem}.m3u" if split else None
     check_outputs([*(p.path for p in pieces), *caption_paths, playlist, timeline_json],
                   inputs=[*inputs, *([] if timeline.beeps.sound == "tone"
-                                     else [Path(timeline.beeps.sound)])])
+                                     else [Path(timeline.beeps.sound)]),
+                          *(t.path for t in (music.tracks if music else ()))])
     folder = pieces[0].path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
     written = []
-    for piece in pieces:
-        write_piece(renderer, piece, fmt, ffmpeg=ffmpeg, progress=progress, cached=cached)
-        written.append(piece.path)
-        if captions:
-            events = spoken_events(timeline, piece.start_ms, piece.end_ms)
-            path = piece.path.with_suffix(f".{captions}")
-            atomic_write_text(path, caption_text(captions, events, piece.start_ms))
-            written.append(path)
+    try:
+        for piece in pieces:
+            write_piece(renderer, piece, fmt, ffmpeg=ffmpeg, progress=progress,
+                        cached=cached)
+            written.append(piece.path)
+            if captions:
+                events = spoken_events(timeline, piece.start_ms, piece.end_ms)
+                path = piece.path.with_suffix(f".{captions}")
+                atomic_write_text(path, caption_text(captions, events, piece.start_ms))
+                written.append(path)
+    finally:
+        renderer.close()
     if playlist:
         atomic_write_text(playlist, playlist_text([
             PlaylistItem(p.path, p.end_ms - p.start_ms, f"{p.tags.album} - {p.tags.title}")

@@ -29,7 +29,18 @@ CODEC_ARGS = {
     "flac": ("-c:a", "flac"),
 }
 """Encoder settings per format: 64 kb/s mono MP3 and Vorbis q4 are transparent for
-speech and beeps at 22.05 kHz; FLAC is lossless. Tags are added afterwards (metadata.py)."""
+speech and beeps at 22.05 kHz; FLAC is lossless. Tags are added afterwards (tags.py)."""
+STEREO_MP3_BITRATE = "160k"
+"""MP3 with music (stereo, 44.1/48 kHz): 64 kb/s would smear the music; 160 kb/s is
+the usual rate for music that is listened to, not archived."""
+
+
+def codec_args(fmt: str, channels: int) -> tuple[str, ...]:
+    """The encoder settings for ``fmt`` with ``channels`` channels."""
+    args = CODEC_ARGS[fmt]
+    if fmt == "mp3" and channels > 1:
+        args = tuple(STEREO_MP3_BITRATE if a == "64k" else a for a in args)
+    return args
 
 
 class Sink(Protocol):
@@ -39,13 +50,13 @@ class Sink(Protocol):
 
 
 class WavSink:
-    """16-bit mono PCM WAV written with the standard library."""
+    """16-bit PCM WAV written with the standard library."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, rate: int = SAMPLE_RATE, channels: int = 1) -> None:
         self._wav = wave.open(str(path), "wb")  # noqa: SIM115 (closed by close())
-        self._wav.setnchannels(1)
+        self._wav.setnchannels(channels)
         self._wav.setsampwidth(2)
-        self._wav.setframerate(SAMPLE_RATE)
+        self._wav.setframerate(rate)
 
     def write(self, samples: np.ndarray) -> None:
         self._wav.writeframesraw(samples.astype("<i2", copy=False).tobytes())
@@ -64,13 +75,14 @@ class FfmpegSink:
     Its messages go to an unnamed temp file (a pipe could fill and block).
     """
 
-    def __init__(self, path: Path, fmt: str, ffmpeg: str) -> None:
+    def __init__(self, path: Path, fmt: str, ffmpeg: str, rate: int = SAMPLE_RATE,
+                 channels: int = 1) -> None:
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (kept open)
         with open(path, "r+b") as out:
             command = [
                 ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-                *CODEC_ARGS[fmt], "-f", fmt, f"/dev/fd/{out.fileno()}",
+                "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+                *codec_args(fmt, channels), "-f", fmt, f"/dev/fd/{out.fileno()}",
             ]
             try:
                 self._process = subprocess.Popen(
@@ -116,12 +128,14 @@ class FfmpegSink:
 
 
 @contextmanager
-def open_sink(path: Path, fmt: str, *, ffmpeg: str | None = None) -> Iterator[Sink]:
-    """A sink writing format ``fmt`` to ``path``, finished on leaving the block; on an
-    error or interrupt inside it, the encoder is stopped and the error goes on."""
+def open_sink(path: Path, fmt: str, *, ffmpeg: str | None = None, rate: int = SAMPLE_RATE,
+              channels: int = 1) -> Iterator[Sink]:
+    """A sink writing format ``fmt`` to ``path`` (interleaved int16 at ``rate`` Hz),
+    finished on leaving the block; on an error or interrupt inside it, the encoder is
+    stopped and the error goes on."""
     if fmt == "wav":
         try:
-            sink = WavSink(path)
+            sink = WavSink(path, rate, channels)
             try:
                 yield sink
             finally:
@@ -129,7 +143,7 @@ def open_sink(path: Path, fmt: str, *, ffmpeg: str | None = None) -> Iterator[Si
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         return
-    ffmpeg_sink = FfmpegSink(path, fmt, ffmpeg or find_ffmpeg())
+    ffmpeg_sink = FfmpegSink(path, fmt, ffmpeg or find_ffmpeg(), rate, channels)
     try:
         yield ffmpeg_sink
     except BaseException:

@@ -31,12 +31,14 @@ ARTIST = "voiceguide"
 
 @dataclass(frozen=True)
 class Tags:
-    """The text tags of one exported file. ``track`` is (number, total) for split files."""
+    """The text tags of one exported file. ``track`` is (number, total) for split files;
+    ``comment`` says which music is under the voice (None: no music)."""
 
     title: str
     album: str
     language: str = "en"
     track: tuple[int, int] | None = None
+    comment: str | None = None
 
     def items(self) -> list[tuple[str, str]]:
         """(Vorbis comment key, value) pairs; ID3 maps them to frames."""
@@ -44,7 +46,22 @@ class Tags:
                  ("genre", GENRE), ("language", self.language)]
         if self.track:
             pairs.append(("track", f"{self.track[0]}/{self.track[1]}"))
+        if self.comment:
+            pairs.append(("comment", self.comment))
         return pairs
+
+
+MUSIC_NAMES = 12
+"""Track names listed in a music comment; more are counted."""
+
+
+def music_comment(names: Sequence[str]) -> str | None:
+    """``Music: a.mp3, b.mp3`` for the tracks under the voice (None for none)."""
+    if not names:
+        return None
+    shown = ", ".join(names[:MUSIC_NAMES])
+    more = len(names) - MUSIC_NAMES
+    return f"Music: {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def session_title(timeline: Timeline) -> str:
@@ -106,7 +123,10 @@ def add_id3_frames(frames: id3.ID3, tags: Tags, chapters: Sequence[Chapter]) -> 
     text_frames = {"title": id3.TIT2, "album": id3.TALB, "artist": id3.TPE1,
                    "genre": id3.TCON, "language": id3.TLAN, "track": id3.TRCK}
     for key, value in tags.items():
-        frames.add(text_frames[key](encoding=3, text=value))
+        if key == "comment":
+            frames.add(id3.COMM(encoding=3, lang="eng", desc="", text=value))
+        else:
+            frames.add(text_frames[key](encoding=3, text=value))
     ids = [f"ch{i:03d}" for i in range(1, len(chapters) + 1)]
     frames.add(id3.CTOC(
         element_id="toc", flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,

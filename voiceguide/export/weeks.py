@@ -24,7 +24,8 @@ from voiceguide.export.sinks import FORMATS
 from voiceguide.export.tags import session_title
 from voiceguide.problems import Problem
 from voiceguide.render.beeps import load_cue_sounds
-from voiceguide.render.samples import ms_to_samples
+from voiceguide.render.mixer import Music, music_rate
+from voiceguide.render.samples import SAMPLE_RATE, ms_to_samples
 from voiceguide.script.model import Script
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline
@@ -139,9 +140,12 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
                 captions: str | None = None, split: bool = False,
                 cache: ExportCache | None = None,
                 warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
-                progress: ProgressBar = no_progress) -> Exported:
-    """Export each file of ``plan`` (its timeline from ``timeline_for``), then the
-    playlist. ``warn`` gets each warning once, though every week may share it."""
+                progress: ProgressBar = no_progress,
+                music_for: Callable[[Timeline], Music | None] = lambda timeline: None
+                ) -> Exported:
+    """Export each file of ``plan`` (its timeline from ``timeline_for``, its music from
+    ``music_for``), then the playlist. ``warn`` gets each warning once, though every
+    week may share it."""
     written: list[Path] = []
     timelines: list[Timeline] = []
     shown: set[Problem] = set()
@@ -150,12 +154,15 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
         warn([p for p in timeline.warnings if p not in shown])
         shown.update(timeline.warnings)
         cues = load_cue_sounds(timeline.beeps, script_file=script_file)
-        with progress(ms_to_samples(timeline.total_ms), f"export {file.audio.name}") as bar:
+        music = music_for(timeline)
+        rate = music_rate(music.tracks) if music else SAMPLE_RATE
+        with progress(ms_to_samples(timeline.total_ms, rate),
+                      f"export {file.audio.name}") as bar:
             written += export_session(
                 timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
                 timeline_json=file.timeline_json, split=split, cache=cache,
                 album=timeline.title if file.track else None, track=file.track,
-                progress=bar, inputs=(Path(script_file),))
+                music=music, progress=bar, inputs=(Path(script_file),))
         timelines.append(timeline)
     if plan.playlist:
         atomic_write_text(plan.playlist, playlist_text(

@@ -64,7 +64,8 @@ def _quiet_alsa() -> None:
 
 
 class AudioOutput:
-    """Plays a mono int16 buffer from any sample offset, reading it in place.
+    """Plays an int16 buffer from any frame offset, reading it in place: 1-D mono, or
+    ``(frames, channels)`` interleaved.
 
     ``samples`` must stay alive and unresized while a stream plays (the session owns it).
     simpleaudio's ``stop`` lets the device drain what was already written (about
@@ -72,18 +73,19 @@ class AudioOutput:
     """
 
     def __init__(self, samples: np.ndarray, sample_rate: int) -> None:
-        if samples.dtype != np.int16 or samples.ndim != 1 or not samples.flags.c_contiguous:
-            raise ValueError("AudioOutput plays a contiguous mono int16 array")
+        if samples.dtype != np.int16 or samples.ndim > 2 or not samples.flags.c_contiguous:
+            raise ValueError("AudioOutput plays a contiguous int16 array of frames")
         self.samples = samples
         self.sample_rate = sample_rate
+        self.channels = samples.shape[1] if samples.ndim == 2 else 1
         self._play: Any = None
         self._draining: list[Any] = []
 
     def start(self, offset: int) -> None:
-        """Stop any stream and play ``samples[offset:]`` (offset in samples)."""
+        """Stop any stream and play ``samples[offset:]`` (offset in frames)."""
         self.stop()
         if offset < len(self.samples):
-            self._play = _play_buffer(self.samples[offset:], self.sample_rate)
+            self._play = _play_buffer(self.samples[offset:], self.channels, self.sample_rate)
 
     def stop(self) -> None:
         """Ask the stream to stop; a no-op when nothing plays."""
@@ -112,10 +114,10 @@ class AudioOutput:
                 time.sleep(POLL_S)
 
 
-def _play_buffer(samples: np.ndarray, sample_rate: int) -> Any:
+def _play_buffer(samples: np.ndarray, channels: int, sample_rate: int) -> Any:
     simpleaudio = _simpleaudio()
     try:
-        return simpleaudio.play_buffer(samples, 1, 2, sample_rate)
+        return simpleaudio.play_buffer(samples, channels, 2, sample_rate)
     except Exception as exc:  # simpleaudio raises its own SimpleaudioError (not exported)
         raise AudioDeviceError(
             f"cannot open the audio output ({exc}). Is a sound device connected and the "

@@ -7,6 +7,7 @@ the displays only draw it. Redirected output gets one line per section; ``--quie
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Protocol
@@ -30,6 +31,8 @@ class Status:
     total_ms: int
     paused: bool
     section_index: int
+    music: str = ""
+    """The music track playing (its file name), "" without music."""
 
     @property
     def remaining_ms(self) -> int:
@@ -44,10 +47,13 @@ def mmss(ms: int) -> str:
 
 
 class SessionView:
-    """Looks up block, set, rep, speech and next section for a play-head time."""
+    """Looks up block, set, rep, speech, next section and music for a play-head time;
+    ``music`` names the track heard at a time (None: no music)."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, *,
+                 music: Callable[[int], str | None] | None = None) -> None:
         self.timeline = timeline
+        self.music = music
         self.title = timeline.title + (f" (week {timeline.week})" if timeline.week else "")
         self.sections = sorted(timeline.sections, key=lambda s: s.start_ms)
         self._starts = [s.start_ms for s in self.sections]
@@ -77,6 +83,7 @@ class SessionView:
             total_ms=self.timeline.total_ms,
             paused=paused,
             section_index=index,
+            music=(self.music(at_ms) or "") if self.music else "",
         )
 
     def _rep(self, at_ms: int, section: Section | None) -> int | None:
@@ -142,6 +149,8 @@ class LiveDisplay:
         grid.add_row("Part", status.section or "-")
         grid.add_row("Saying", status.saying or "-")
         grid.add_row("Next", status.next_up)
+        if status.music:
+            grid.add_row("Music", status.music)
         grid.add_row("Time", f"{mmss(status.elapsed_ms)} elapsed, "
                              f"{mmss(status.remaining_ms)} left")
         bar = ProgressBar(total=max(1, status.total_ms), completed=status.elapsed_ms)

@@ -40,9 +40,12 @@ class ChunkRenderer(Protocol):
     """What the player needs from ``voiceguide.render.mixer.Renderer``."""
 
     sample_rate: int
+    channels: int
     total_samples: int
 
     def render(self, start_ms: int = 0, end_ms: int | None = None) -> np.ndarray: ...
+    def track_name(self, at_ms: int) -> str | None: ...
+    def close(self) -> None: ...
 
 
 class Output(Protocol):
@@ -121,7 +124,8 @@ class Filler:
         start_ms = index * CHUNK_MS
         chunk = self.renderer.render(start_ms, min(start_ms + CHUNK_MS, self.total_ms))
         offset = ms_to_samples(start_ms, self.renderer.sample_rate)
-        return offset, chunk[: max(0, len(self.samples) - offset)]
+        frames = chunk.reshape(-1, *self.samples.shape[1:])
+        return offset, frames[: max(0, len(self.samples) - offset)]
 
     def mute(self, start_ms: int, end_ms: int) -> None:
         """Silence a span of the buffer now (a stopping stream may still read it)."""
@@ -160,7 +164,10 @@ class Player:
         self.timeline = timeline
         self.rate = renderer.sample_rate
         self.total_ms = timeline.total_ms
-        self.samples = np.zeros(renderer.total_samples, dtype=np.int16)
+        frames = (renderer.total_samples,) + ((renderer.channels,) if renderer.channels > 1
+                                               else ())
+        self.samples = np.zeros(frames, dtype=np.int16)
+        """The session's frames: 1-D mono, or (frames, channels) interleaved."""
         self.sections = sorted(timeline.sections, key=lambda s: s.start_ms)
         self._starts = [s.start_ms for s in self.sections]
         self.filler = Filler(renderer, self.samples, self.total_ms)

@@ -73,12 +73,15 @@ class Session:
             with player:
                 player.play(player.section_start(self.start_ms))  # sound first, display after
                 with make_display(sys.stdout, quiet=quiet) as display, keys() as reader:
-                    finished = play_session(player, SessionView(self.timeline), display,
-                                            reader, on_section=keeper.try_save)
+                    view = SessionView(self.timeline, music=self.renderer.track_name)
+                    finished = play_session(player, view, display, reader,
+                                            on_section=keeper.try_save)
         except BaseException as error:
+            self.renderer.close()
             for failure in self._keep(player, keeper, started, finished):
                 add_note(error, str(failure))
             raise
+        self.renderer.close()
         failures = self._keep(player, keeper, started, finished)
         if failures:
             for failure in failures[1:]:

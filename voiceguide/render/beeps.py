@@ -38,6 +38,8 @@ class CueSounds:
     at most ``BEEP_MS[name]`` long, peak at most 1.0 (full scale)."""
 
     sounds: Mapping[str, np.ndarray]
+    rate: int = SAMPLE_RATE
+    """Hz of ``sounds`` (the renderer brings them to its own rate)."""
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.sounds[name]

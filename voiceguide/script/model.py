@@ -196,6 +196,28 @@ class BeepSettings:
     loc: Loc = field(default_factory=Loc)
 
 
+MUSIC_VOLUME_DB = -18.0
+"""The bed's default gain (dB) on the music as decoded: mastered music (-9 to -14 LUFS)
+then sits well under the voice between lines."""
+MUSIC_DUCK_DB = 12.0
+"""How far the bed dips under a line by default (dB)."""
+MUSIC_VOLUME_RANGE = (-60.0, 0.0)
+MUSIC_DUCK_RANGE = (10.0, 40.0)
+
+
+@dataclass(frozen=True)
+class MusicSettings:
+    """The music bed: ``path`` (resolved; None: no music) is a file, a folder or an
+    ``.m3u`` playlist; ``volume`` its gain in dB, ``duck`` its dip under speech in dB;
+    ``shuffle`` plays a folder in a shuffled (seeded) order."""
+
+    path: str | None = None
+    volume: float = MUSIC_VOLUME_DB
+    duck: float = MUSIC_DUCK_DB
+    shuffle: bool = False
+    loc: Loc = field(default_factory=Loc)
+
+
 @dataclass(frozen=True)
 class ProgressionEntry:
     """Changes for week ``week`` and later: block name -> {field: parsed value}.
@@ -222,6 +244,7 @@ class Script:
     description: str | None = None
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     beeps: BeepSettings = field(default_factory=BeepSettings)
+    music: MusicSettings = field(default_factory=MusicSettings)
     phrases: tuple[tuple[str, str], ...] = ()
     progression: tuple[ProgressionEntry, ...] = ()
     voice_name_loc: Loc = field(default_factory=Loc, compare=False)

@@ -21,9 +21,12 @@ from voiceguide.script.blocks import DEFAULT_KEYS, FIELDS, block_conflicts, conv
 from voiceguide.script.model import (
     FORMAT_VERSIONS,
     LANGUAGES,
+    MUSIC_DUCK_RANGE,
+    MUSIC_VOLUME_RANGE,
     TALK_LEVELS,
     BeepSettings,
     Block,
+    MusicSettings,
     Script,
     VoiceSettings,
 )
@@ -34,10 +37,12 @@ from voiceguide.script.values import (
     Converter,
     Invalid,
     Issue,
+    boolean,
     choice,
     choices_hint,
     collect,
     convert_fields,
+    decibels,
     fraction,
     mapping,
     name,
@@ -124,6 +129,35 @@ def _beeps(base_dir: Path) -> Converter:
     return convert
 
 
+def _music_path(base_dir: Path) -> Converter:
+    """A music file, folder or playlist relative to the script's folder, resolved; it
+    must exist (what is in it is checked when the music is loaded)."""
+
+    def convert(node: Node) -> str:
+        value = text("music.path")(node)
+        path = base_dir / Path(value).expanduser()
+        if not path.exists():
+            raise Invalid.at(node, f"music.path: no music file or folder {value!r} "
+                                   f"(looked in {base_dir})",
+                             "name an audio file, a folder of tracks or an .m3u playlist, "
+                             "relative to the script's folder")
+        return str(path.resolve())
+
+    return convert
+
+
+def _music(base_dir: Path) -> Converter:
+    def convert(node: Node) -> MusicSettings:
+        values = convert_fields(node, {"path": _music_path(base_dir),
+                                       "volume": decibels("music.volume", *MUSIC_VOLUME_RANGE),
+                                       "duck": decibels("music.duck", *MUSIC_DUCK_RANGE),
+                                       "shuffle": boolean("music.shuffle")},
+                                "music", required=("path",))
+        return MusicSettings(loc=node.loc, **values)  # type: ignore[arg-type]
+
+    return convert
+
+
 def _template_issues(phrase: str, template: str, node: Node) -> list[Issue]:
     """Placeholders must be plain ``{name}`` from the phrase's allowed set."""
     allowed = PLACEHOLDERS[phrase]
@@ -198,6 +232,7 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
         "language": choice("language", LANGUAGES),
         "voice": _voice,
         "beeps": _beeps(Path(path).absolute().parent),
+        "music": _music(Path(path).absolute().parent),
         "defaults": lambda _: _already(defaults),
         "talk": lambda _: _already(talk),
         "phrases": _phrases,

@@ -200,6 +200,26 @@ def fraction(what: str) -> Callable[[Node], float]:
     return convert
 
 
+def decibels(what: str, low: float, high: float) -> Callable[[Node], float]:
+    """A level in dB from ``low`` to ``high``: a number, or text such as ``-18 dB``."""
+
+    def convert(node: Node) -> float:
+        given = scalar(node, what, f"a number of dB from {low:g} to {high:g}", int, float, str)
+        written = str(given.value).strip()
+        number = written[:-2].strip() if written.lower().endswith("db") else written
+        try:
+            value = float(number)
+        except ValueError:
+            raise Invalid.at(node, f"{what}: expected a number of dB, got {given.text!r}",
+                             f"write e.g. {low:g} or '{low:g} dB'") from None
+        if not low <= value <= high:
+            raise Invalid.at(node, f"{what}: {given.text} is out of range; it must be "
+                                   f"{low:g} to {high:g} dB")
+        return value
+
+    return convert
+
+
 def countdown(node: Node) -> int:
     """Whole seconds 0-10 spoken before a set starts (``3`` or ``3s``)."""
     ms = parse_duration_ms(node, "countdown")

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from voiceguide.problems import Problem
-from voiceguide.script.model import BeepSettings, VoiceSettings
+from voiceguide.script.model import BeepSettings, MusicSettings, VoiceSettings
 
 EventKind = Literal["speech", "beep"]
 BeepSound = Literal["go", "tick", "countdown", "end", "finish"]
@@ -83,6 +83,9 @@ class Timeline:
     chapters: tuple[Chapter, ...]
     total_ms: int
     week: int | None = None
+    music: MusicSettings = field(default_factory=MusicSettings)
+    """The script's music (``to_dict`` leaves it out: the timeline is the same with or
+    without music)."""
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property

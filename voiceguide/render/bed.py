@@ -1,0 +1,190 @@
+"""The music bed: the tracks laid end to end on the session's clock, with crossfades,
+looped until the session is covered, mixed into a chunk on demand from any sample.
+
+The layout is fixed before the first sample: a track starts ``CROSSFADE_MS`` before
+the one before it ends (less for a track too short to fade that long), and the list
+starts over until the session is covered. So the bed at any session time is a pure
+function of the tracks and that time: play after pause, skip, back or ``--resume``
+hears the music that an export has there, and the same session and music give the same
+samples. Only the tracks under the chunk are decoded, each by its own ffmpeg pipe
+(``decode.py``), kept open while the next chunk continues it.
+
+A track that fails while playing (deleted, damaged) is dropped from there on with a
+warning: the next track fades in where it stopped, and the rest of the layout follows
+from there (the session goes on; only its music changes).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from voiceguide.render.decode import SKIP_LIMIT_S, TrackFailed, TrackReader
+from voiceguide.render.tracks import Track
+
+CROSSFADE_MS = 3_000
+"""How long one track fades into the next (ms): short, so neither is heard at half level
+for long."""
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One track on the session clock: from sample ``start``, ``length`` samples long,
+    fading in over its first ``fade_in`` and out over its last ``fade_out`` samples."""
+
+    track: int
+    start: int
+    length: int
+    fade_in: int
+    fade_out: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+def lay_out(lengths: Sequence[int], total: int, crossfade: int, *, start: int = 0,
+            first: int = 0, fade_in: int = 0, skip: frozenset[int] = frozenset()
+            ) -> list[Placement]:
+    """Tracks of ``lengths`` samples (index order from ``first``, looping, passing over
+    ``skip``) placed from sample ``start`` until ``total`` is covered."""
+    order = [i for i in range(len(lengths)) if i not in skip and lengths[i] > 0]
+    if not order:
+        return []
+    at = min(range(len(order)), key=lambda k: (order[k] - first) % len(lengths))
+    placements: list[Placement] = []
+    while start < total:
+        track, following = order[at % len(order)], order[(at + 1) % len(order)]
+        length = lengths[track]
+        fade_out = min(crossfade, length // 2, lengths[following] // 2)
+        placements.append(Placement(track, start, length, min(fade_in, length // 2), fade_out))
+        start += max(1, length - fade_out)
+        fade_in = fade_out
+        at += 1
+    return placements
+
+
+def fade_curve(count: int, offset: int, length: int, *, rising: bool) -> np.ndarray:
+    """Equal-power fade gains for ``count`` samples from ``offset`` in a fade of
+    ``length`` samples (sine rising, cosine falling), so a crossfade of two unrelated
+    tracks keeps its loudness."""
+    phase = (np.arange(offset, offset + count, dtype=np.float32) + 0.5) / np.float32(length)
+    angle = np.float32(np.pi / 2) * np.clip(phase, 0.0, 1.0)
+    return np.sin(angle) if rising else np.cos(angle)
+
+
+class MusicBed:
+    """The tracks laid out over ``total`` samples at ``rate`` Hz, ``channels`` channels."""
+
+    def __init__(self, tracks: Sequence[Track], *, rate: int, channels: int, total: int,
+                 ffmpeg: str, warn: Warn, crossfade_ms: int = CROSSFADE_MS) -> None:
+        self.tracks = list(tracks)
+        self.rate = rate
+        self.channels = channels
+        self.total = total
+        self.ffmpeg = ffmpeg
+        self.warn = warn
+        self._crossfade = crossfade_ms * rate // 1000
+        self._lengths = [int(t.seconds * rate) for t in self.tracks]
+        self._failed: set[int] = set()
+        self.placements = lay_out(self._lengths, total, self._crossfade)
+        self._readers: dict[int, TrackReader] = {}
+
+    def _index(self) -> tuple[list[int], list[int]]:
+        return [p.start for p in self.placements], [p.end for p in self.placements]
+
+    def track_at(self, sample: int) -> Track | None:
+        """The track heard at ``sample`` (the newer one during a crossfade)."""
+        starts = [p.start for p in self.placements]
+        i = bisect.bisect_right(starts, sample) - 1
+        if i < 0 or sample >= self.placements[i].end:
+            return None
+        return self.tracks[self.placements[i].track]
+
+    def add_to(self, out: np.ndarray, first: int, gains: np.ndarray) -> None:
+        """Add the bed from sample ``first`` into ``out`` (``(n, channels)`` float32),
+        each sample times ``gains`` (``(n,)``)."""
+        last = first + len(out)
+        i = 0
+        while True:
+            starts, ends = self._index()
+            i = max(i, bisect.bisect_right(ends, first))
+            if i >= len(self.placements) or self.placements[i].start >= last:
+                break
+            placement = self.placements[i]
+            begin, end = max(first, placement.start), min(last, placement.end)
+            if begin < end:
+                try:
+                    samples = self._read(i, begin - placement.start, end - begin)
+                except TrackFailed as exc:
+                    self._drop(i, begin, str(exc))
+                    continue
+                curve = gains[begin - first: end - first] * self._fades(placement, begin, end)
+                out[begin - first: end - first] += samples * curve[:, None]
+            if placement.end <= last:
+                self._close(i)
+            i += 1
+        for index in [k for k in self._readers if self.placements[k].end <= first]:
+            self._close(index)
+
+    def _fades(self, placement: Placement, begin: int, end: int) -> np.ndarray:
+        gain = np.ones(end - begin, np.float32)
+        offset = begin - placement.start
+        if placement.fade_in and offset < placement.fade_in:
+            n = min(end - begin, placement.fade_in - offset)
+            gain[:n] = fade_curve(n, offset, placement.fade_in, rising=True)
+        tail = placement.length - placement.fade_out
+        if placement.fade_out and end - placement.start > tail:
+            skip = max(0, tail - offset)
+            n = end - begin - skip
+            gain[skip:] *= fade_curve(n, offset + skip - tail, placement.fade_out,
+                                      rising=False)
+        return gain
+
+    def _read(self, index: int, offset: int, count: int) -> np.ndarray:
+        """``count`` samples of placement ``index`` from ``offset`` into its track."""
+        reader = self._readers.get(index)
+        if reader is not None and not reader.position <= offset <= (
+                reader.position + SKIP_LIMIT_S * self.rate):
+            self._close(index)
+            reader = None
+        if reader is None:
+            track = self.tracks[self.placements[index].track]
+            reader = TrackReader(track.path, rate=self.rate, channels=self.channels,
+                                 start=offset, ffmpeg=self.ffmpeg)
+            self._readers[index] = reader
+        reader.skip(offset - reader.position)
+        return reader.read(count)
+
+    def _drop(self, index: int, at: int, reason: str) -> None:
+        """Placement ``index`` failed at sample ``at``: cut it there, lay the rest of the
+        bed out again without its track, and warn."""
+        self._close(index)
+        placement = self.placements[index]
+        self._failed.add(placement.track)
+        self.warn(f"music: skipping {self.tracks[placement.track].path}: {reason}")
+        cut = replace(placement, length=max(0, at - placement.start), fade_out=0)
+        following = self.placements[index + 1: index + 2]
+        if following and following[0].start <= at:
+            self.placements[index] = cut
+            return
+        for k in [k for k in self._readers if k > index]:
+            self._close(k)
+        self.placements[index:] = [cut, *lay_out(
+            self._lengths, self.total, self._crossfade, start=at,
+            first=(placement.track + 1) % len(self.tracks), fade_in=self._crossfade,
+            skip=frozenset(self._failed))]
+
+    def _close(self, index: int) -> None:
+        reader = self._readers.pop(index, None)
+        if reader is not None:
+            reader.close()
+
+    def close(self) -> None:
+        for index in list(self._readers):
+            self._close(index)
