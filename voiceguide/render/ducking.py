@@ -4,10 +4,10 @@ closing words, and look-ahead ducking under every line.
 The whole timeline is known before the first sample, so the bed starts to dip
 ``LEAD_MS`` before a line and is fully down when the line starts (a live ducker hears
 the voice first and clips its onset). It stays down ``HOLD_MS`` after the line, then
-comes back over ``RELEASE_MS``. Lines (and the longer cue sounds) closer together than
-``BRIDGE_MS`` are one stretch: counts and countdowns hold the music down instead of
-making it pump. The tempo tick does not duck: it is short and frequent, and it sits
-above the bed anyway (the bed's default volume is well under the beeps).
+comes back over ``RELEASE_MS``. Beeps duck the bed as lines do, so a tempo tick (made at
+-6 dBFS) stays 10 dB or more above music mastered to full scale at the default volume.
+Cues closer together than ``BRIDGE_MS`` are one stretch: counts, ticks and countdowns
+hold the music down instead of making it pump.
 
 The curve is a list of breakpoints interpolated per sample (``np.interp``), so any span
 of the session is computed on its own and the same session gives the same gains.
@@ -33,7 +33,6 @@ FADE_IN_MS = 3_000
 """The bed's fade in at the start of the session (ms)."""
 MIN_FADE_OUT_MS = 4_000
 """The shortest fade out (ms); it starts at the closing words or this long before the end."""
-UNDUCKED_SOUNDS = frozenset({"tick"})
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,6 @@ def ducked_spans(timeline: Timeline) -> list[tuple[int, int]]:
     """(start, end) ms of each stretch the bed is down for, bridged and merged."""
     spans: list[tuple[int, int]] = []
     for event in sorted(timeline.events, key=lambda e: e.at_ms):
-        if event.kind == "beep" and event.sound in UNDUCKED_SOUNDS:
-            continue
         if spans and event.at_ms - spans[-1][1] < BRIDGE_MS:
             spans[-1] = (spans[-1][0], max(spans[-1][1], event.end_ms))
         else:
