@@ -153,7 +153,9 @@ def _music(base_dir: Path) -> Converter:
                                        "duck": decibels("music.duck", *MUSIC_DUCK_RANGE),
                                        "shuffle": boolean("music.shuffle")},
                                 "music", required=("path",))
-        return MusicSettings(loc=node.loc, **values)  # type: ignore[arg-type]
+        path_node = mapping(node, "music").get("path")
+        loc = path_node.loc if path_node is not None else node.loc
+        return MusicSettings(loc=loc, **values)  # type: ignore[arg-type]
 
     return convert
 

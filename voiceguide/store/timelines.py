@@ -43,18 +43,18 @@ from voiceguide.atomic import atomic_path
 from voiceguide.errors import OutputError
 from voiceguide.inputs import MAX_SCRIPT_BYTES, UnreadableInput, read_limited
 from voiceguide.problems import Loc, Problem
-from voiceguide.script.model import BeepSettings, VoiceSettings
+from voiceguide.script.model import BeepSettings, MusicSettings, VoiceSettings
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bump when the key or the entry layout changes, to orphan old entries."""
 MAX_ENTRIES = 64
 """Entries kept (a 20-minute session takes about 30 kB; the most events allowed, 1.3 MB)."""
 MAX_ENTRY_BYTES = 32 << 20
 """Largest entry read back (the most events allowed make about 6 MB of JSON)."""
 ENTRY_TYPES = {cls.__name__: cls for cls in (Timeline, Event, Section, Chapter, VoiceSettings,
-                                             BeepSettings, Problem, Loc)}
+                                             BeepSettings, MusicSettings, Problem, Loc)}
 """The only classes an entry can rebuild."""
 COMPILING_PACKAGES = ("yaml", "num2words")
 """Third-party packages whose code decides a timeline (parsing, numbers in words)."""
