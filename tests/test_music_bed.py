@@ -12,6 +12,7 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.music_support import frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
+from voiceguide.play.display import SessionView
 from voiceguide.render.ducking import BRIDGE_MS, LEAD_MS
 from voiceguide.render.mixer import Renderer
 from voiceguide.render.samples import ms_to_samples
@@ -158,3 +159,14 @@ def test_a_track_failing_mid_session_is_skipped_with_a_warning(tmp_path: Path) -
     assert tone_level_db(left, 44100, 880, 6_000, 7_000) > tone_level_db(
         left, 44100, 660, 6_000, 7_000) + 30
     assert tone_level_db(left, 44100, 440, 14_000, 15_000) > -40  # a again after c
+
+
+def test_the_live_display_shows_the_track_playing(tmp_path: Path) -> None:
+    tone(tmp_path / "tracks" / "a.wav", 440, 10)
+    tone(tmp_path / "tracks" / "b.wav", 660, 10)
+    timeline = timeline_of([], 30_000)
+    renderer = Renderer(timeline, FakeSpeech(), music=music(tmp_path / "tracks"))
+    view = SessionView(timeline, music=renderer.track_name)
+    assert [view.status(ms).music for ms in (1_000, 12_000, 25_000)] == ["a.wav", "b.wav",
+                                                                         "a.wav"]
+    assert SessionView(timeline).status(1_000).music == ""
