@@ -104,14 +104,15 @@ def _sound(base_dir: Path) -> Converter:
             return value
         if value in bundled:
             return str(bundled[value].resolve())
-        path = base_dir / Path(value).expanduser()
-        if not path.exists():
-            raise Invalid.at(node, f"beeps.sound: no sound file {value!r} (looked in the "
-                                   f"bundled cues and in {base_dir})",
-                             choices_hint(value, ["tone", *bundled], "bundled sounds"))
+        path = base_dir / os.path.expanduser(value)  # unlike Path.expanduser, no error
         try:
             check_limited(path, MAX_SOUND_BYTES, f"the sound {str(path)!r}")
         except UnreadableInput as exc:
+            if not os.path.lexists(path):  # also for a name too long to be a file
+                raise Invalid.at(node, f"beeps.sound: no sound file {value!r} (looked in the "
+                                       f"bundled cues and in {base_dir})",
+                                 choices_hint(value, ["tone", *bundled], "bundled sounds")
+                                 ) from None
             raise Invalid.at(node, f"beeps.sound: {exc.reason}",
                              f"a cue sound is a short audio file of at most "
                              f"{MAX_SOUND_BYTES >> 20} MiB") from None
