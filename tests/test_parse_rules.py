@@ -173,6 +173,27 @@ CASES: list[tuple[str, str, list[tuple[int, int, str, str]]]] = [
      [(6, 11, "error", "week 2 comes after week 2; weeks must increase")]),
     ("progression-empty", OK + "progression: []\n",
      [(4, 14, "error", "progression: the list is empty")]),
+    # --- talk, tempo words, set-up time ---
+    ("talk", OK + "talk: loud\ndefaults: {talk: quiet, tempo_words: some}\n",
+     [(4, 7, "error", "talk: 'loud' is not one of minimal, normal, chatty"),
+      (5, 18, "error", "talk: 'quiet' is not one of minimal, normal, chatty"),
+      (5, 38, "error", "tempo_words: 'some' is not one of first, all, off")]),
+    ("setup-time", B + "  - hold: H\n    setup_time: soon\n    setup_again: ''\n",
+     [(4, 17, "error", "setup_time: expected a duration"),
+      (5, 18, "error", "setup_again: text is empty")]),
+    # --- translations ---
+    ("translation-language", OK + "translations: {xx: {hi: hallo}, en: {hi: hi}}\n",
+     [(4, 16, "error", "translations: unknown language 'xx'"),
+      (4, 33, "error", "translations: en is the language the script is written in")]),
+    ("translation-missing-key", "workout: W\nblocks: [say: hi]\n"
+     "translations: {de: {hi: hallo}}\n",
+     [(3, 16, "warning", "translations.de: no translation for 'W'; it is spoken in English")]),
+    ("translation-unknown-text", OK + "translations: {de: {W: W, hi: hallo, ho: ho}}\n",
+     [(4, 38, "error", "translations.de: 'ho' is not a text of this script")]),
+    ("translation-placeholder", OK + "phrases: {rest: 'Rest {time}.'}\n"
+     "translations: {de: {W: W, hi: hallo, 'Rest {time}.': 'Pause {zeit}.'}}\n",
+     [(5, 54, "error", "translations.de: the translation of the rest phrase must use the "
+                       "same placeholders as it")]),
 ]
 """(id, script, expected problems) — one or more cases per rule."""
 

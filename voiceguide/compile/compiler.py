@@ -12,8 +12,9 @@ from voiceguide.adjust.week import week_say
 from voiceguide.compile.layout import Layout
 from voiceguide.compile.phrasebook import Phrasebook
 from voiceguide.compile.plan import Planner
-from voiceguide.problems import sorted_problems
+from voiceguide.problems import Loc, Problem, sorted_problems
 from voiceguide.script.model import Say, Script
+from voiceguide.script.translations import LANGUAGE_NAMES, translated
 from voiceguide.speech.protocol import SpeechLengths
 from voiceguide.timeline.events import Chapter, Section, Timeline
 
@@ -32,6 +33,8 @@ def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = 
     events. Warnings (dropped cues, speech too long for its slot, rests that had to
     grow) are in ``Timeline.warnings``, located at the script node.
     """
+    script, untranslated = translated(script, script.written_in)
+    notes = [] if not untranslated else [_untranslated(script, untranslated)]
     planner = Planner(script, Phrasebook(script.language, script.phrases),
                       week_say(script, week))
     layout = Layout(speech, script.voice, script.path)
@@ -48,8 +51,22 @@ def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = 
         chapters=_chapters(script, sections),
         total_ms=layout.t,
         week=week,
-        warnings=tuple(sorted_problems(planner.warnings + layout.warnings)),
+        warnings=tuple(sorted_problems(notes + planner.warnings + layout.warnings)),
     )
+
+
+def _untranslated(script: Script, count: int) -> Problem:
+    """The one warning for a session played in a language its texts lack."""
+    language, written = script.language, LANGUAGE_NAMES[script.written_in]
+    lines = f"{count} line{'s' if count != 1 else ''}"
+    if language in dict(script.translations):
+        message = (f"the script's {language} translation lacks {lines}; "
+                   f"{'it is' if count == 1 else 'they are'} spoken in {written}")
+    else:
+        message = (f"the script has no {language} translation: its {lines} are spoken in "
+                   f"{written}")
+    return Problem(script.path, Loc(), "warning", message,
+                   f"add translations: {language}: to the script")
 
 
 def _title(script: Script, block: int) -> str:

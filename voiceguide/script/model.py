@@ -249,6 +249,11 @@ class Script:
     progression: tuple[ProgressionEntry, ...] = ()
     voice_name_loc: Loc = field(default_factory=Loc, compare=False)
     """Where ``voice: name:`` is written, for the error when no such voice is installed."""
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """Per language, (text as written, its translation): see ``script.translations``."""
+    written_in: str = "en"
+    """The language the script's own texts are written in (its ``language:``); playing
+    it in another one (``--language``) uses its translations."""
 
     @property
     def language(self) -> str:

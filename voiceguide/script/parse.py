@@ -9,6 +9,7 @@ never guesses.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import string
 from importlib import resources
@@ -32,6 +33,7 @@ from voiceguide.script.model import (
 )
 from voiceguide.script.phrases import PLACEHOLDERS
 from voiceguide.script.progression import convert_progression, progression_conflicts
+from voiceguide.script.translations import convert_translations
 from voiceguide.script.values import (
     REPORTED,
     Converter,
@@ -241,6 +243,7 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
         "phrases": _phrases,
         "blocks": _blocks(defaults, issues),
         "progression": lambda n: convert_progression(n, given.get("blocks")),
+        "translations": lambda _: None,   # checked against the parsed script below
     }
     values = collect(lambda n: convert_fields(n, top, "script",
                                               required=("workout", "blocks")), given, issues)
@@ -256,7 +259,14 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
     name_node = voice_node.get("name") if isinstance(voice_node, Map) else None
     if name_node is not None:
         values["voice_name_loc"] = name_node.loc
-    script = Script(path=path, voice=voice, **values)  # type: ignore[arg-type]
+    values.pop("translations", None)
+    script = Script(path=path, voice=voice, written_in=voice.language,
+                    **values)  # type: ignore[arg-type]
+    translations_node = given.get("translations")
+    if translations_node is not None:
+        found = collect(lambda n: convert_translations(n, script, issues), translations_node,
+                        issues)
+        script = dataclasses.replace(script, translations=found or ())
     return script, issues
 
 
