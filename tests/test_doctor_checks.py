@@ -35,4 +35,12 @@ def test_no_sound_server_fails_with_a_fix(tmp_path) -> None:
     assert [lines[i].split(":", 1)[0] for i in failed] == ["FAIL  audio output"]
     assert lines[failed[0] + 1].startswith("      fix: ")
     assert "voiceguide export" in lines[failed[0] + 1]
+    assert "voiceguide doctor" not in lines[failed[0]]  # it is what is running
     assert lines[-1] == "1 check(s) failed"
+
+
+def test_the_pip_shipped_ffmpeg_passes_when_none_is_on_path(tmp_path) -> None:
+    """What export uses is what doctor checks: imageio-ffmpeg's binary, without PATH."""
+    done = doctor({**SoundServer(tmp_path).env, "PATH": str(tmp_path)})
+    (line,) = [line for line in done.stdout.splitlines() if "ffmpeg:" in line]
+    assert line.startswith("ok    ffmpeg: ffmpeg version"), done.stdout

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-bash tools/sound-server.sh start
+# Stop the sound server on exit if this run started it (one already running is kept).
+if ! bash tools/sound-server.sh status >/dev/null 2>&1; then
+  bash tools/sound-server.sh start
+  trap 'bash tools/sound-server.sh stop; echo "test: stopped the sound server it started"' EXIT
+fi
 .venv/bin/ruff check voiceguide tests bench tools
 .venv/bin/pytest "$@"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import AudioDeviceError, FfmpegMissingError, VoiceguideError
+from voiceguide.ffmpeg import FFMPEG_HINT, find_ffmpeg
 from voiceguide.script.model import LANGUAGES
 
 
@@ -52,6 +52,11 @@ def check_audio() -> Check:
 
     try:
         probe_output().wait_stopped()
+    except AudioDeviceError as exc:  # its own advice would send the reader here again
+        return Check("audio output", False, exc.reason,
+                     "connect a sound device and start the sound server (PulseAudio or "
+                     "PipeWire; without hardware: tools/sound-server.sh start), or use "
+                     "`voiceguide export` to write the session to a file")
     except VoiceguideError as exc:
         return Check("audio output", False, str(exc),
                      "connect a sound device and start the sound server (PulseAudio or "
@@ -61,10 +66,12 @@ def check_audio() -> Check:
 
 
 def check_ffmpeg() -> Check:
-    path = shutil.which("ffmpeg")
-    fix = "install ffmpeg (apt-get install ffmpeg); only WAV export works without it"
-    if path is None:
-        return Check("ffmpeg", False, "not found on PATH", fix)
+    """The ffmpeg export would use: on PATH, else the pip-shipped one (imageio-ffmpeg)."""
+    fix = f"only WAV export works without it: {FFMPEG_HINT}"
+    try:
+        path = find_ffmpeg()
+    except FfmpegMissingError:
+        return Check("ffmpeg", False, "not found on PATH nor from imageio-ffmpeg", fix)
     try:
         version = subprocess.run([path, "-version"], capture_output=True, text=True,
                                  timeout=10, check=True).stdout.splitlines()[0]

@@ -51,7 +51,12 @@ class FfmpegMissingError(VoiceguideError):
 
 
 class AudioDeviceError(VoiceguideError):
-    """No audio output (device or sound server) could be opened, or it went away."""
+    """No audio output (device or sound server) could be opened, or it went away;
+    ``reason`` is what failed, the message adds what to do about it."""
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        super().__init__(f"{reason}; {advice}" if advice else reason)
+        self.reason = reason
 
 
 class OutputError(VoiceguideError):

@@ -120,9 +120,9 @@ def _play_buffer(samples: np.ndarray, channels: int, sample_rate: int) -> Any:
         return simpleaudio.play_buffer(samples, channels, 2, sample_rate)
     except Exception as exc:  # simpleaudio raises its own SimpleaudioError (not exported)
         raise AudioDeviceError(
-            f"cannot open the audio output ({exc}). Is a sound device connected and the "
-            f"sound server (PulseAudio/PipeWire) running? Run `voiceguide doctor`; "
-            f"{EXPORT_HINT}"
+            f"cannot open the audio output ({exc})",
+            "is a sound device connected and the sound server (PulseAudio/PipeWire) "
+            f"running? `voiceguide doctor` checks each part; {EXPORT_HINT}",
         ) from exc
 
 
