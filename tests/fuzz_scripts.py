@@ -130,11 +130,14 @@ EDITS: list[Callable[[str, random.Random], str]] = [
     _shuffle_lines, _flip_chars]
 
 
-def scripts(seed: int, count: int) -> Iterator[str]:
+def scripts(seed: int, count: int) -> Iterator[tuple[str, str]]:
+    """Mutated scripts, each with a ``--set`` value to apply to it."""
     rng = random.Random(seed)
     base = seeds()
+    names = ["Squat", "Hip thrust", "Plank", "Warm-up", "x", ""]
     for _ in range(count):
-        yield mutate(rng.choice(base), rng)
+        value = rng.choice([*TOKENS, *NUMBERS, "\udcff", "30s", "2-1-2"])
+        yield mutate(rng.choice(base), rng), f"{rng.choice(names)}.{rng.choice(KEYS)}={value}"
 
 
 class Timeout(Exception):
@@ -145,9 +148,9 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise Timeout
 
 
-def check(text: str) -> None:
-    """Parse, then (if valid) every week, the overrides and compile, as the CLI does;
-    any exception but a reported ScriptError escapes."""
+def check(text: str, set_text: str) -> None:
+    """Parse, then (if valid) every week, the overrides (``set_text`` as ``--set``) and
+    compile, as the CLI does; any exception but a reported ScriptError escapes."""
     from tests.fakes import FakeSpeech
     from voiceguide.adjust.apply import apply_overrides
     from voiceguide.adjust.overrides import Override, Overrides
@@ -164,7 +167,11 @@ def check(text: str) -> None:
     if script is None:
         return
     weeks = sorted({entry.week for entry in script.progression}) or [None]
-    overrides = Overrides(fields=(Override("--rest", "rest", "30s"),), rate=200)
+    try:
+        fields = (Override("--rest", "rest", "30s"), Override.from_set(set_text))
+    except ScriptError:
+        fields = (Override("--rest", "rest", "30s"),)
+    overrides = Overrides(fields=fields, rate=200)
     for week in weeks[:3]:
         for changes in (None, overrides):
             try:
@@ -187,13 +194,14 @@ def run(seed: int, count: int) -> dict[str, object]:
     failures: list[dict[str, str]] = []
     slowest = 0.0
     checked = 0
-    for text in scripts(seed, count):
+    for text, set_text in scripts(seed, count):
         started = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, SCRIPT_TIMEOUT_S)
         try:
-            check(text)
+            check(text, set_text)
         except Exception:  # noqa: BLE001 - every failure is the report
-            failures.append({"script": text, "error": traceback.format_exc(limit=6)})
+            failures.append({"script": f"{text}\n# --set {set_text!r}",
+                             "error": traceback.format_exc(limit=6)})
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - started)

@@ -376,3 +376,52 @@ def test_dropped_cues_count_toward_the_event_limit() -> None:
     assert script is not None
     with pytest.raises(ScriptError, match="counting cues left out"):
         compile_script(script, speech=FakeSpeech())
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize("part", ["data", "entry"])
+def test_a_folder_in_place_of_an_export_cache_entry(tmp_path: Path, part: str) -> None:
+    """Not blamed on the output: the export goes on, and the entry is made again."""
+    from tests.fakes import FakeSpeech
+    from tests.render_support import say, timeline_of
+    from voiceguide.export.cache import ExportCache
+    from voiceguide.export.files import export_session
+
+    timeline = timeline_of([say(0, "Welcome"), say(1_000, "Go")], 3_000, title="Cache")
+    cache = ExportCache(tmp_path / "cache")
+    export_session(timeline, FakeSpeech(), tmp_path / "a.mp3", fmt="mp3", cache=cache)
+    (entry,) = cache.directory.glob("*.json")
+    damaged = entry if part == "entry" else entry.with_suffix(".mp3")
+    damaged.unlink()
+    (damaged / "inside").mkdir(parents=True)
+    again = ExportCache(tmp_path / "cache")
+    export_session(timeline, FakeSpeech(), tmp_path / "b.mp3", fmt="mp3", cache=again)
+    assert (tmp_path / "b.mp3").stat().st_size > 1000
+    assert damaged.is_file()
+
+
+def test_a_huge_cue_sound_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "big.wav"
+    with huge.open("wb") as file:
+        file.truncate(2 << 30)
+    script = tmp_path / "s.yaml"
+    script.write_text("workout: T\nbeeps: {sound: big.wav}\nblocks: [{say: hi}]\n",
+                      encoding="utf-8")
+    result = run("validate", str(script))
+    assert_clean(result, 2)
+    assert f"{script}:2:16: error: beeps.sound: the sound" in result.output
+    assert "is larger than 10 MiB" in result.output
+
+
+def test_list_shows_a_user_script_titled_with_an_emoji() -> None:
+    from voiceguide.store.library import user_dir
+
+    user_dir().mkdir(parents=True, exist_ok=True)
+    mine = user_dir() / "zz-emoji.yaml"
+    mine.write_text('workout: "Arms \\ud83d\\udcaa"\nblocks: [{say: hi}]\n', encoding="utf-8")
+    try:
+        result = run("list")
+    finally:
+        mine.unlink()
+    assert_clean(result, 0)
+    assert "Arms \N{FLEXED BICEPS}" in result.output
