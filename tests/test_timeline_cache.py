@@ -145,6 +145,22 @@ def test_list_goes_through_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert len(compiles) == listed, "the second list compiles nothing"
 
 
+def test_a_dangling_link_among_the_compiling_code_is_passed_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "site" / "vg_stamp_probe"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    monkeypatch.syspath_prepend(str(package.parent))
+    monkeypatch.setattr(timeline_cache, "COMPILING_PACKAGES", ("vg_stamp_probe",))
+    timeline_cache.code_stamp.cache_clear()
+    try:
+        names = [Path(name).name for name, _, _ in timeline_cache.code_stamp()]
+    finally:
+        timeline_cache.code_stamp.cache_clear()
+    assert "__init__.py" in names and "gone.py" not in names
+
+
 def test_least_recently_used_entries_go_first(
         script: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline_cache, "MAX_ENTRIES", 2)

@@ -165,6 +165,9 @@ def code_stamp() -> tuple[tuple[str, int, int], ...]:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):
-                info = os.stat(os.path.join(folder, name))
+                try:
+                    info = os.stat(os.path.join(folder, name))
+                except OSError:  # a dangling link, or gone since listed: no code that runs
+                    continue
                 stamp.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
     return tuple(stamp)
