@@ -84,7 +84,7 @@ def test_a_device_fault_keeps_its_hint_and_status_when_the_keeping_fails_too(
     assert lines[0].startswith("error: the audio output stopped"), lines
     assert "--resume" in lines[0]
     assert lines[1].startswith("error: cannot save the resume point"), lines
-    assert lines[2].startswith("error: cannot record the session in the history"), lines
+    assert lines[2].startswith("error: cannot ") and "history" in lines[2], lines
     assert len(lines) == 3
 
 
@@ -94,7 +94,7 @@ def test_ctrl_c_exits_130_when_the_keeping_fails_too(
     assert status == 130
     assert lines[0] == "interrupted"
     assert lines[1].startswith("error: cannot save the resume point"), lines
-    assert lines[2].startswith("error: cannot record the session in the history"), lines
+    assert lines[2].startswith("error: cannot ") and "history" in lines[2], lines
     assert len(lines) == 3
 
 
@@ -109,6 +109,7 @@ def test_a_resume_point_that_cannot_be_saved_stops_no_workout_and_is_reported(
         script: Path, unwritable: None, capsys: pytest.CaptureFixture[str]) -> None:
     status, lines = run(script, capsys, FakeOutput, "q")
     assert status == 1
-    assert [line.split(" ", 3)[:3] for line in lines] == [
-        ["error:", "cannot", "save"], ["error:", "cannot", "record"]]
+    assert lines[0].startswith("error: cannot save the resume point"), lines
+    assert lines[1].startswith("error: cannot ") and "history" in lines[1], lines
+    assert len(lines) == 2
 
