@@ -41,6 +41,13 @@ class Keys:
         return self.key
 
 
+@pytest.fixture(autouse=True)
+def own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's own resume points and history."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def script(tmp_path: Path) -> Path:
     return tmp_path / "session.yaml"
