@@ -271,7 +271,8 @@ class Planner:
 
     def _rep_cues(self, block: Exercise | March, rep_ms: int) -> tuple[Cue, ...]:
         """Cues placed at reps (march: pairs): ``reps``, ``halfway`` and ``last``, with the
-        built-in "Halfway" and "Last rep" when counting and the cue is not given."""
+        built-in "Halfway" and "Last rep" when an exercise counts and the cue is not given
+        (a march's steps leave no room for them, and its pair count says as much)."""
         cues: Cues = block.cues
         reps = block.reps
         out: list[Cue] = []
@@ -285,11 +286,12 @@ class Planner:
                 self._warn(spoken.loc, f"the cue for rep {n} is dropped: {block.name} has "
                                        f"{reps} reps")
         half = (reps + 1) // 2 + 1
+        counted = block.count and isinstance(block, Exercise)
         halfway = self._cue_or_builtin(cues.halfway, "halfway", block,
-                                       block.count and reps >= HALFWAY_MIN_REPS)
+                                       counted and reps >= HALFWAY_MIN_REPS)
         if halfway is not None and half <= reps:
             out.append(Cue((half - 1) * rep_ms, halfway, half))
-        last = self._cue_or_builtin(cues.last, "last_rep", block, block.count and reps >= 2)
+        last = self._cue_or_builtin(cues.last, "last_rep", block, counted and reps >= 2)
         if last is not None:
             out.append(Cue((reps - 1) * rep_ms, last, reps))
         return tuple(out)
