@@ -1,14 +1,17 @@
 """The house keeps its shape: each stage imports only earlier stages and the foundation,
-and the compile stage does no I/O. Read from the source, so nothing is imported."""
+the compile stage does no I/O, and docs/architecture.md's module map names every module.
+Read from the source, so nothing is imported."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "voiceguide"
+ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "inputs", "paths", "timefmt"}
 """Top-level modules every stage may import."""
 STAGES = ("script", "adjust", "timeline", "speech", "compile", "render", "store", "export",
@@ -79,3 +82,37 @@ def test_stage_packages_stay_light() -> None:
     for stage in STAGES:
         init = ast.parse((PACKAGE / stage / "__init__.py").read_text(encoding="utf-8"))
         assert all(isinstance(node, ast.Expr) for node in init.body), stage
+
+
+def map_sections() -> dict[str, str]:
+    """The module map of docs/architecture.md: each ``### `` heading's text -> its body."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    module_map = text.split("\n## Module map\n", 1)[1].split("\n## ", 1)[0]
+    parts = re.split(r"^### (.*)$", module_map, flags=re.M)[1:]
+    return dict(zip(parts[::2], parts[1::2], strict=True))
+
+
+def map_entry(path: Path) -> tuple[str, str]:
+    """Where the module map lists ``path``: the heading it goes under, and its name."""
+    relative = path.relative_to(PACKAGE)
+    here = room(path)
+    if here in STAGES:
+        return f"`{here}/`", relative.name
+    if here in CROSSING or here == "cli":
+        return "Application layer", relative.as_posix()
+    return "Foundation", relative.name
+
+
+def test_the_module_map_names_every_module() -> None:
+    """A newcomer finds every module's room in the docs; a new module must be added."""
+    sections = map_sections()
+    missing = []
+    for path in modules():
+        if path.name == "__init__.py" and room(path) != "cli":
+            continue  # the package's and the stages' docstrings only
+        heading, name = map_entry(path)
+        body = next((text for title, text in sections.items() if title.startswith(heading)),
+                    "")
+        if f"`{name}`" not in body:
+            missing.append(f"{name} (under {heading})")
+    assert missing == [], f"docs/architecture.md's module map lacks {missing}"
