@@ -168,11 +168,19 @@ class Layout:
             self._speak(at, line, block, set_, rep)
 
     def _section(self, end: int, block: int, label: str, kind: SectionKind,
-                 set_: int | None = None, work: bool = False) -> None:
-        if end > self._section_start:
-            self.sections.append(Section(self._section_start, end, block, label, kind, set_,
-                                         work))
-            self._section_start = end
+                 set_: int | None = None, work: bool = False, *, name: str = "",
+                 part: Work | None = None) -> None:
+        """A section up to ``end``; a timed ``part`` (and its get-ready) brings its totals,
+        its count only to the work itself."""
+        if end <= self._section_start:
+            return
+        counted = part if work else None
+        self.sections.append(Section(
+            self._section_start, end, block, label, kind, set_, work, name or label,
+            of=part.of if part else None, reps=counted.reps if counted else None,
+            rep_ms=counted.rep_ms if counted else None, unit=counted.unit if counted else None,
+            sides=bool(counted and counted.sides)))
+        self._section_start = end
 
     # -- parts ----------------------------------------------------------------------------
 
@@ -284,7 +292,8 @@ class Layout:
         for n, line in enumerate(part.countdown):
             at = start - 1000 * (len(part.countdown) - n)
             self._anchor(at, Mark(0, "countdown", line, room_ms=1000), block, set_)
-        self._section(start, block, f"{part.label} (get ready)", "intro", set_)
+        self._section(start, block, f"{part.label} (get ready)", "intro", set_,
+                      name=part.name, part=part)
         self._anchor(start, Mark(0, "go", part.go), block, set_)
         for mark in sorted(part.marks, key=lambda m: m.offset_ms):
             self._anchor(start + mark.offset_ms, mark, block, set_)
@@ -293,5 +302,6 @@ class Layout:
         for cue in sorted(part.cues, key=lambda c: c.offset_ms):
             self._cue(cue.line, start + cue.offset_ms, end, block, set_, cue.rep, where)
         self._beep(end, "end", block, set_)
-        self._section(end, block, part.label, part.kind, set_, work=True)
+        self._section(end, block, part.label, part.kind, set_, work=True, name=part.name,
+                      part=part)
         self.t = end

@@ -56,6 +56,9 @@ class Work:
     ``lead_in`` is spoken before it, then ``countdown`` (the numbers, highest first) one a
     second with beeps, the last a second before the start; the go beep sounds at the
     start, with ``go`` spoken (None when a mark speaks at offset 0).
+
+    ``name``, ``of``, ``reps`` (each ``rep_ms``, counted in ``unit``) and ``sides`` are
+    what the live display shows; they go into the part's sections as they are.
     """
 
     block: int
@@ -69,6 +72,12 @@ class Work:
     marks: tuple[Mark, ...]
     cues: tuple[Cue, ...]
     loc: Loc
+    name: str = ""
+    of: int | None = None
+    reps: int | None = None
+    rep_ms: int | None = None
+    unit: Literal["rep", "step"] | None = None
+    sides: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from voiceguide.compile.parts import Cue, Line, Mark, Part, Pause, Talk, Work
 from voiceguide.compile.phrasebook import Phrasebook
@@ -50,6 +51,15 @@ PHASE_PHRASES = {"up": "tempo_up", "hold": "tempo_hold", "down": "tempo_down",
 
 SET_KINDS = (Exercise, Hold, March)
 TIMED_KINDS = (Warmup, Exercise, Hold, March)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A set's regular beat: ``reps`` units of ``rep_ms`` (a march counts its steps)."""
+
+    reps: int | None
+    rep_ms: int | None
+    unit: Literal["rep", "step"] | None
 
 
 def _sentence(text: str) -> str:
@@ -190,7 +200,8 @@ class Planner:
             marks += self._time_marks(move.time_ms, block.talk, halfway, move.loc)
             yield Work(i, j, move.name, "move", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go,
-                       move.time_ms, tuple(marks), (), move.loc)
+                       move.time_ms, tuple(marks), (), move.loc, name=move.name,
+                       of=len(block.moves), sides=move.sides)
 
     def _sets(self, i: int, block: SetBlock) -> Iterator[Part]:
         form = self._form(block)
@@ -216,18 +227,22 @@ class Planner:
             go: Line | None = None
             if isinstance(block, Exercise):
                 ms, marks, cues = self._exercise(block)
+                count = Count(block.reps, block.tempo.rep_ms, "rep")
             elif isinstance(block, Hold):
                 ms, marks, cues = self._hold(block)
                 go = Line(self.phrases.say("go"), "go", block.loc)
+                count = Count(None, None, None)
             else:
                 ms, marks, cues = self._march(block)
+                count = Count(2 * block.reps, block.step_ms, "step")
             if block.talk == "minimal":
                 cues = ()
             elif block.talk == "chatty" and ms >= LONG_MS and not isinstance(block, March):
                 cues += tuple(Cue(ms * 2 // 3, line) for line in form)
             yield Work(i, k, label, "set", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
-                       block.loc)
+                       block.loc, name=block.name, of=block.sets, reps=count.reps,
+                       rep_ms=count.rep_ms, unit=count.unit)
 
     def _setup(self, i: int, block: SetBlock) -> Pause | None:
         """The time to get set up before a block's first set: its ``setup_time``, plus

@@ -6,7 +6,7 @@ timeline does, so a golden-file diff reads as "what moved where".
 
 from __future__ import annotations
 
-from voiceguide.timeline.events import Event, Timeline
+from voiceguide.timeline.events import Event, Section, Timeline
 
 
 def clock(ms: int) -> str:
@@ -22,6 +22,16 @@ def _where(block: int, set_: int | None, rep: int | None) -> str:
     if rep is not None:
         text += f" r{rep}"
     return text
+
+
+def _totals(s: Section) -> str:
+    """What the live display counts: ``name 'Squat' of 3 reps 8x3000ms sides``."""
+    text = f" name {s.name!r}" if s.name != s.label else ""
+    if s.of is not None:
+        text += f" of {s.of}"
+    if s.reps is not None:
+        text += f" {s.unit}s {s.reps}x{s.rep_ms}ms"
+    return text + (" sides" if s.sides else "")
 
 
 def _event(e: Event) -> str:
@@ -44,6 +54,6 @@ def dump_text(timeline: Timeline) -> str:
               f"{c.title!r}" for c in timeline.chapters]
     lines += [f"section {clock(s.start_ms)}-{clock(s.end_ms)} {s.kind:5} "
               f"{_where(s.block, s.set, None):8} {'work ' if s.work else ''}{s.label!r}"
-              for s in timeline.sections]
+              f"{_totals(s)}" for s in timeline.sections]
     lines += [_event(e) for e in timeline.events]
     return "\n".join(lines) + "\n"

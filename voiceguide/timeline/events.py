@@ -49,7 +49,11 @@ class Event:
 @dataclass(frozen=True)
 class Section:
     """A span play can skip to and resume at: a set, a rest, a move, an announcement, the
-    time to set up before a block."""
+    time to set up before a block.
+
+    A set or move and its get-ready (``intro``) carry the totals the live display shows
+    ("set 2 of 3", "rep 7 of 12"), so it needs nothing but the timeline.
+    """
 
     start_ms: int
     end_ms: int
@@ -58,6 +62,17 @@ class Section:
     kind: Literal["intro", "setup", "set", "rest", "move", "say", "outro"]
     set: int | None = None
     work: bool = False
+    name: str = ""
+    """What the part is, without its numbering: "Hip thrust", "Leg swings", "Rest"."""
+    of: int | None = None
+    """How many sets (for a warm-up: moves) the block has; this one is ``set`` of ``of``."""
+    reps: int | None = None
+    """Counted units of a work part, each ``rep_ms`` long from its start: reps, or a
+    march's steps (both sides)."""
+    rep_ms: int | None = None
+    unit: Literal["rep", "step"] | None = None
+    sides: bool = False
+    """A warm-up move done on one side, then (from halfway) the other."""
 
 
 @dataclass(frozen=True)
