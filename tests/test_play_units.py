@@ -7,9 +7,10 @@ import io
 import numpy as np
 import pytest
 
-from voiceguide.play.display import LineDisplay, SessionView, mmss
+from voiceguide.play.display import LineDisplay
 from voiceguide.play.keys import decode
 from voiceguide.play.player import BACK_AGAIN_MS, Player, play_session
+from voiceguide.play.view import SessionView, mmss
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.store import resume
 from voiceguide.timeline.events import Chapter, Event, Section, Timeline
@@ -71,9 +72,11 @@ class RampRenderer:
 
 SECTIONS = (
     Section(0, 5_000, -1, "Welcome", "intro"),
-    Section(5_000, 15_000, 0, "Plank: set 1 of 2", "set", set=1, work=True),
-    Section(15_000, 25_000, 0, "Rest", "rest", set=1),
-    Section(25_000, 35_000, 0, "Plank: set 2 of 2", "set", set=2, work=True),
+    Section(5_000, 15_000, 0, "Plank: set 1 of 2", "set", set=1, work=True, name="Plank",
+            of=2, reps=4, rep_ms=2_500, unit="rep"),
+    Section(15_000, 25_000, 0, "Rest", "rest", set=1, name="Rest"),
+    Section(25_000, 35_000, 0, "Plank: set 2 of 2", "set", set=2, work=True, name="Plank",
+            of=2, reps=4, rep_ms=2_500, unit="rep"),
     Section(35_000, 40_000, -1, "Done", "outro"),
 )
 EVENTS = (
@@ -202,13 +205,21 @@ def test_session_loop_runs_keys_and_reports_sections(player) -> None:
         "Test", "0:05 Plank: set 1 of 2", "0:15 Rest", "0:25 Plank: set 2 of 2"]
 
 
-def test_status_knows_block_set_rep_speech_and_next() -> None:
+def test_status_knows_part_counts_speech_and_next() -> None:
     status = SessionView(TIMELINE).status(9_200)
-    assert (status.block, status.set, status.sets, status.rep) == ("Plank", 1, 2, 2)
-    assert status.saying == "two"
-    assert status.next_up == "Rest"
+    assert (status.name, status.phase, status.counts) == ("Plank", "work",
+                                                          ("set 1 of 2", "rep 2 of 4"))
+    assert (status.part_ms, status.part_left_ms) == (10_000, 5_800)
+    assert (status.saying, status.speaking) == ("two", True)
+    assert status.next_up is not None
+    assert (status.next_up.name, status.next_up.length_ms) == ("Rest", 10_000)
     assert status.remaining_ms == 30_800
-    assert SessionView(TIMELINE).status(9_600).saying == ""
+    later = SessionView(TIMELINE).status(9_600)
+    assert (later.saying, later.speaking) == ("two", False)
+    rest = SessionView(TIMELINE).status(16_000)
+    assert (rest.phase, rest.counts, rest.saying) == ("rest", (), "")
+    assert rest.next_up is not None and rest.next_up.counts == ("set 2 of 2",)
+    assert SessionView(TIMELINE).status(34_999).counts == ("set 2 of 2", "rep 4 of 4")
 
 
 def test_keys_decode_letters_space_and_arrows() -> None:

@@ -52,6 +52,15 @@ class MusicRequest:
     volume: float | None = None
     duck: float | None = None
 
+    def options(self) -> tuple[str, ...]:
+        """The command-line options that ask for this music again (for a resume)."""
+        out = ["--music", str(self.path)] if self.path is not None else []
+        out += ["--shuffle"] if self.shuffle else []
+        for option, value in (("--music-volume", self.volume), ("--duck", self.duck)):
+            if value is not None:
+                out += [option, f"{value:g}"]
+        return tuple(out)
+
 
 NO_MUSIC_REQUEST = MusicRequest()
 
@@ -197,6 +206,7 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
 
     probe_output()  # no sound device: say so before any work
     from voiceguide.play.session import Session, start_at
+    from voiceguide.play.summary import resume_command
     from voiceguide.render.mixer import Renderer
     from voiceguide.speech.engine import EngineSpeech
 
@@ -205,7 +215,9 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
     bed = load_music(timeline, music, script_file=str(path), warn=warn_music)
-    return Session(path, timeline, Renderer(timeline, speech, music=bed), start_ms, note)
+    again = resume_command(ref, timeline.week, overrides.options() + music.options())
+    return Session(path, timeline, Renderer(timeline, speech, music=bed), start_ms, note,
+                   again)
 
 
 def export_script(ref: str, out: Path, *, week: Week = None,

@@ -43,5 +43,17 @@ class Overrides:
     rate: int | None = None
     language: str | None = None
 
+    def options(self) -> tuple[str, ...]:
+        """The command-line options that ask for these overrides again (for a resume)."""
+        out: list[str] = []
+        for field in self.fields:
+            out += (["--set", f"{field.block}.{field.key}={field.value}"]
+                    if field.block is not None else [field.option, field.value])
+        for option, value in (("--voice", self.voice), ("--rate", self.rate),
+                              ("--language", self.language)):
+            if value is not None:
+                out += [option, str(value)]
+        return tuple(out)
+
 
 NO_OVERRIDES = Overrides()

@@ -21,7 +21,7 @@ import numpy as np
 
 from voiceguide.errors import AudioDeviceError
 from voiceguide.play.device import EXPORT_HINT, AudioOutput
-from voiceguide.play.display import SessionView, Status
+from voiceguide.play.view import SessionView, Status
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.timeline.events import Section, Timeline
 

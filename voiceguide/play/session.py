@@ -20,9 +20,10 @@ import numpy as np
 
 from voiceguide.errors import OutputError, UsageError, VoiceguideError, add_note
 from voiceguide.play.device import AudioOutput
-from voiceguide.play.display import SessionView, make_display
 from voiceguide.play.keys import key_reader
 from voiceguide.play.player import ChunkRenderer, Keys, Output, Player, play_session
+from voiceguide.play.summary import finished_lines, stopped_line
+from voiceguide.play.view import SessionView
 from voiceguide.store import history, resume
 from voiceguide.timeline.events import Timeline
 
@@ -59,6 +60,9 @@ class Session:
     start_ms: int = 0
     note: str | None = None
     """What to tell the person about where it starts (``start_at``), if anything."""
+    resume_command: str = ""
+    """The command that resumes this session (``summary.resume_command``), for the line
+    left on the terminal when it stops early."""
 
     def run(self, *, quiet: bool,
             output_factory: Callable[[np.ndarray, int], Output] = AudioOutput,
@@ -72,31 +76,47 @@ class Session:
         try:
             with player:
                 player.play(player.section_start(self.start_ms))  # sound first, display after
+                from voiceguide.play.display import make_display
+
                 with make_display(sys.stdout, quiet=quiet) as display, keys() as reader:
                     view = SessionView(self.timeline, music=self.renderer.track_name)
                     finished = play_session(player, view, display, reader,
                                             on_section=keeper.try_save)
         except BaseException as error:
             self.renderer.close()
-            for failure in self._keep(player, keeper, started, finished):
+            played = played_session(self.script, self.timeline, player, started, finished)
+            for failure in self._keep(player, keeper, played):
                 add_note(error, str(failure))
+            if not quiet:
+                self._tell(player, played)
             raise
         self.renderer.close()
-        failures = self._keep(player, keeper, started, finished)
+        played = played_session(self.script, self.timeline, player, started, finished)
+        failures = self._keep(player, keeper, played)
+        if not quiet:
+            self._tell(player, played)
         if failures:
             for failure in failures[1:]:
                 add_note(failures[0], str(failure))
             raise failures[0]
         return finished
 
-    def _keep(self, player: Player, keeper: ResumeKeeper, started: datetime,
-              finished: bool) -> list[VoiceguideError]:
+    def _tell(self, player: Player, played: history.Session) -> None:
+        """What stays on the terminal: a finished session's totals and history line, or
+        where it stopped and the command that resumes it."""
+        lines = finished_lines(self.timeline, played) if played.completed else [stopped_line(
+            self.timeline, at_ms=player.position_ms(), resume_ms=player.resume_ms(),
+            command=self.resume_command)]
+        with suppress(OSError):  # a closed terminal: nothing to tell
+            print("\n".join(lines), flush=True)
+
+    def _keep(self, player: Player, keeper: ResumeKeeper,
+              played: history.Session) -> list[VoiceguideError]:
         """Save (or clear) the resume point, then record the session; every failure."""
         steps: tuple[tuple[str, Callable[[], None]], ...] = (
             ("keep the resume point", lambda: resume.clear(self.script, self.timeline.week)
-             if finished else keeper.save(player.resume_ms())),
-            ("record the session in the history", lambda: history.record(
-                played_session(self.script, self.timeline, player, started, finished))),
+             if played.completed else keeper.save(player.resume_ms())),
+            ("record the session in the history", lambda: history.record(played)),
         )
         failures: list[VoiceguideError] = []
         for what, step in steps:

@@ -1,0 +1,143 @@
+"""A program on a pseudo-terminal, its screen read through a terminal emulator (pyte):
+what a person at that terminal would see, keys typed, the window resized."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Callable
+
+import pyte
+
+from voiceguide.play.digits import FONT, HEIGHT
+
+HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
+GLYPHS = {rows: char for char, rows in FONT.items()}
+
+
+def read_big(lines: list[str]) -> str | None:
+    """The big block text on a screen (``"0:21"``, ``"PAUSED"``), None if there is none."""
+    rows = [line for line in lines if line.strip() and set(line) <= set(HALVES)]
+    if not rows:
+        return None
+    pixels = [[HALVES[c][half] for c in row] for row in rows for half in (0, 1)]
+    lit_rows = [i for i, row in enumerate(pixels) if any(row)]
+    pixels = pixels[lit_rows[0]: lit_rows[-1] + 1]
+    left = min(row.index(True) for row in pixels if any(row))
+    right = max(len(row) - row[::-1].index(True) for row in pixels if any(row))
+    scale = max(1, len(pixels) // HEIGHT)
+    grid = ["".join("#" if pixels[r * scale][c] else "." for c in range(left, right, scale))
+            for r in range(HEIGHT)]
+    text, start = "", 0
+    for column in range(len(grid[0]) + 1):
+        if column == len(grid[0]) or all(row[column] == "." for row in grid):
+            if column > start:
+                glyph = GLYPHS.get(tuple(row[start:column] for row in grid))
+                if glyph is None:
+                    return None
+                text += glyph
+            start = column + 1
+    return text
+
+
+def seconds(clock: str | None) -> int | None:
+    """``M:SS`` as seconds."""
+    if clock is None or not re.fullmatch(r"\d+:\d\d", clock):
+        return None
+    minutes, secs = clock.split(":")
+    return int(minutes) * 60 + int(secs)
+
+
+class Terminal:
+    """``command`` on a pseudo-terminal of ``columns`` x ``lines``."""
+
+    def __init__(self, command: list[str], env: dict[str, str], *, columns: int = 100,
+                 lines: int = 30) -> None:
+        master, slave = pty.openpty()
+        self.master = master
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        self._set_size(columns, lines)
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave,
+                                        stderr=subprocess.PIPE,
+                                        env={"TERM": "xterm-256color", **env})
+        os.close(slave)
+        self.raw = b""
+        """Everything the program wrote, escape codes included."""
+
+    def _set_size(self, columns: int, lines: int) -> None:
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+
+    def resize(self, columns: int, lines: int) -> None:
+        """The window changes size, as when a person drags its corner."""
+        self.pump(0)
+        self.screen.resize(lines, columns)
+        self._set_size(columns, lines)
+
+    def send(self, key: bytes) -> float:
+        """Type a key; returns when it was sent (monotonic s)."""
+        os.write(self.master, key)
+        return time.monotonic()
+
+    def pump(self, timeout_s: float) -> bool:
+        """Read what the program wrote within ``timeout_s``; False when nothing came."""
+        ready, _, _ = select.select([self.master], [], [], timeout_s)
+        data = b""
+        if ready:
+            with contextlib.suppress(OSError):  # EIO once the program has exited
+                data = os.read(self.master, 65536)
+        self.raw += data
+        self.stream.feed(data)
+        return bool(data)
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self.screen.display)
+
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.lines)
+
+    def big(self) -> str | None:
+        return read_big(self.lines)
+
+    def countdown_s(self) -> int | None:
+        """The big countdown on screen, in seconds (None: none shown, or PAUSED)."""
+        return seconds(self.big())
+
+    def part(self) -> str:
+        """The row that names the current part (the second one)."""
+        return self.lines[1].strip()
+
+    def elapsed(self) -> int:
+        """The session's elapsed seconds as the screen shows them (-1: not shown)."""
+        found = re.findall(r"(\d+):(\d\d) done", self.text())
+        return int(found[-1][0]) * 60 + int(found[-1][1]) if found else -1
+
+    def wait_for(self, condition: Callable[[Terminal], bool], timeout_s: float = 30.0) -> None:
+        """Read the screen until ``condition(self)`` holds (fails the test after timeout)."""
+        deadline = time.monotonic() + timeout_s
+        while self.pump(0):  # all that was written: a frame drawn whole, not half of it
+            pass
+        while not condition(self):
+            assert time.monotonic() < deadline, self.text()
+            assert self.process.poll() is None, (self.text(), self.process.stderr.read())
+            if self.pump(0.05):
+                while self.pump(0):
+                    pass
+
+    def close(self) -> int:
+        """Wait for the program to end, reading all it writes; its exit status."""
+        while self.process.poll() is None:
+            self.pump(0.05)
+        while self.pump(0):
+            pass
+        os.close(self.master)
+        return self.process.returncode

@@ -1,0 +1,92 @@
+"""The live panel without a terminal: every size from 40x12 up fits, the big countdown
+reads back, only changed rows are redrawn, NO_COLOR writes no colour codes."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeSpeech
+from tests.terminal import read_big
+from voiceguide.app import build_timeline
+from voiceguide.play import digits
+from voiceguide.play.layout import frame
+from voiceguide.play.screen import Screen, colour_allowed
+from voiceguide.play.view import SessionView, countdown
+
+CASES = Path(__file__).parent / "data" / "cases"
+SIZES = [(40, 12), (48, 14), (80, 24), (100, 30), (132, 43), (240, 70)]
+
+
+@pytest.fixture(scope="module")
+def view() -> SessionView:
+    return SessionView(build_timeline(str(CASES / "exercise.yaml"), week=None,
+                                      speech=FakeSpeech()))
+
+
+def text(rows) -> list[str]:
+    return ["".join(t for t, _ in row) for row in rows]
+
+
+def big_styles(rows) -> set[str]:
+    """The styles of the rows that are the big digits."""
+    return {style for row, line in zip(rows, text(rows), strict=True)
+            if line.strip() and set(line) <= set(" ▀▄█") for t, style in row if t.strip()}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("at_ms", [0, 5_000, 30_000, 60_000, 118_000, 123_900])
+def test_every_size_shows_the_part_the_countdown_and_the_keys(view, size, at_ms) -> None:
+    width, height = size
+    status = view.status(at_ms)
+    lines = text(frame(status, width, height))
+    assert len(lines) == height
+    assert all(len(line) < width for line in lines), lines
+    assert read_big(lines) == countdown(status.part_left_ms)
+    assert status.name in lines[1] or lines[1].rstrip().endswith("…")
+    assert lines[-1].split()[-2:] == ["q", "quit"]
+    assert any(re.search(r"\d:\d\d done · \d:\d\d left", line) for line in lines)
+    assert any(line.lstrip().startswith("Next: ") for line in lines)
+
+
+def test_the_digits_grow_with_the_terminal(view) -> None:
+    status = view.status(30_000)
+    heights = [sum(1 for line in text(frame(status, w, h))
+                   if line.strip() and set(line) <= set(" ▀▄█")) for w, h in SIZES]
+    assert heights == sorted(heights) and heights[0] == digits.rows_at(1) < heights[-1]
+
+
+def test_a_rest_shows_the_next_set_with_its_setup_line(view) -> None:
+    lines = text(frame(view.status(60_000), 100, 30))
+    assert "Next: Hip thrust · set 2 of 2 · 0:40" in "\n".join(lines)
+    assert "Upper back on the bench, feet flat and hip-width apart." in "\n".join(lines)
+    assert lines[1].strip() == "Rest"
+
+
+def test_paused_is_big_and_in_its_own_colour_and_the_last_seconds_turn_red(view) -> None:
+    paused = frame(view.status(30_000, paused=True), 100, 30)
+    assert read_big(text(paused)) == "PAUSED"
+    assert big_styles(paused) == {"paused bold"}
+    assert big_styles(frame(view.status(50_000), 100, 30)) == {"alert bold"}  # set ends 0:50.650
+    assert big_styles(frame(view.status(30_000), 100, 30)) == {"work bold"}
+
+
+def test_only_changed_rows_are_written_and_no_colour_means_no_codes(view) -> None:
+    out = io.StringIO()
+    screen = Screen(out, colour=True)
+    screen.draw(frame(view.status(29_000), 100, 30), (100, 30))
+    assert re.search(r"\x1b\[[0-9;]*m", out.getvalue())
+    written = len(out.getvalue())
+    screen.draw(frame(view.status(29_000), 100, 30), (100, 30))
+    assert len(out.getvalue()) == written
+    screen.draw(frame(view.status(29_700), 100, 30), (100, 30))  # 0:22 to 0:21, same rep
+    rewritten = re.findall(r"\x1b\[(\d+);1H", out.getvalue()[written:])
+    assert rewritten and "1" not in rewritten and "2" not in rewritten  # title, part name
+    plain = io.StringIO()
+    Screen(plain, colour=False).draw(frame(view.status(30_000), 100, 30), (100, 30))
+    assert not re.search(r"\x1b\[[0-9;]*m", plain.getvalue())
+    assert colour_allowed({"NO_COLOR": "1"}) is False
+    assert colour_allowed({"NO_COLOR": ""}) is True and colour_allowed({}) is True
