@@ -3,10 +3,13 @@
 Prints the max and mean onset error of every cue sound (after aligning the first) and
 the time from launching ``voiceguide play`` to the first sound heard, with a warm speech
 cache (a temp one, warmed in this process): once with the timeline cache cold (the
-first play after an edit; quit with ``q`` once heard), then warm for the whole session.
-It plays in a pseudo-terminal, as a person runs it, so the live display and the key
-reader start too. Targets: max error <= 10 ms, first sound <= 0.5 s. Needs pulseaudio
-and parec; starts and stops its own server.
+first play after an edit; quit with ``q`` once heard), warm with ``--quiet`` (no display),
+then warm for the whole session with the live display: the display is built after the
+stream starts, so those two should match. It plays in a 100x30 pseudo-terminal, as a
+person runs it, so the live display and the key reader start too. It also prints what
+the display costs: its import, and one frame at a few terminal sizes. Targets: max error
+<= 10 ms, first sound <= 0.5 s. Needs pulseaudio and parec; starts and stops its own
+server.
 
 A freshly started server hears its first client up to a second late, whatever the
 client (measured: ``pacat`` too), while a user's server has long been running. So a
@@ -21,12 +24,16 @@ from __future__ import annotations
 import argparse
 import compileall
 import contextlib
+import fcntl
+import io
 import os
 import pty
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from pathlib import Path
@@ -38,8 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.sound import SoundServer, cue_onsets  # noqa: E402
 from voiceguide.app import build_timeline  # noqa: E402
+from voiceguide.play.layout import frame  # noqa: E402
+from voiceguide.play.screen import Screen  # noqa: E402
+from voiceguide.play.view import SessionView  # noqa: E402
 from voiceguide.render.samples import SAMPLE_RATE  # noqa: E402
 from voiceguide.speech.engine import EngineSpeech  # noqa: E402
+from voiceguide.timeline.events import Timeline  # noqa: E402
 
 ROUND = """\
   - hold: Plank
@@ -133,10 +144,11 @@ class Terminal:
     """``voiceguide play`` as a person runs it: in a pseudo-terminal, so the live display
     and the key reader start up too, and keys can be typed. Its output is drained."""
 
-    def __init__(self, script: Path, env: dict[str, str]) -> None:
+    def __init__(self, script: Path, env: dict[str, str], *args: str) -> None:
         self.leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide", "play", str(script)],
+            [sys.executable, "-m", "voiceguide", "play", str(script), *args],
             stdin=follower, stdout=follower, stderr=subprocess.PIPE, env=env, text=True)
         os.close(follower)
         self._drained = threading.Thread(target=drain, args=(self.leader,), daemon=True)
@@ -155,11 +167,11 @@ class Terminal:
 
 
 def start_then_quit(recorder: TimedRecorder, script: Path, env: dict[str, str],
-                    boundary: int) -> tuple[float, int]:
+                    boundary: int, *args: str) -> tuple[float, int]:
     """Launch of ``play`` to its first sound (s), quitting with ``q`` once heard, and the
     sample after it (half a second of the silence that follows)."""
     launched = time.monotonic()
-    terminal = Terminal(script, env)
+    terminal = Terminal(script, env, *args)
     while (heard := first_loud(recorder.recorded(), boundary)) is None:
         if terminal.process.poll() is not None:
             terminal.wait()
@@ -171,6 +183,26 @@ def start_then_quit(recorder: TimedRecorder, script: Path, env: dict[str, str],
     while recorder.stamps[-1][1] < quiet:
         time.sleep(0.01)
     return recorder.wall_time(heard) - launched, recorder.stamps[-1][1]
+
+
+def import_s(module: str, after: str) -> float:
+    """Seconds a fresh interpreter takes to import ``module`` once ``after`` is (best of 3)."""
+    code = (f"import {after}, time; t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t)")
+    return min(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, check=True, cwd=ROOT).stdout)
+               for _ in range(3))
+
+
+def frame_s(timeline: Timeline, columns: int, lines: int) -> float:
+    """Mean seconds to lay out and draw one frame of the live panel (a status a second)."""
+    view = SessionView(timeline)
+    screen = Screen(io.StringIO(), colour=True)
+    times = range(0, timeline.total_ms, 1000)
+    started = time.perf_counter()
+    for at in times:
+        screen.draw(frame(view.status(at), columns, lines), (columns, lines))
+    return (time.perf_counter() - started) / len(times)
 
 
 def drain(fd: int) -> None:
@@ -201,6 +233,7 @@ def main() -> None:
         recorder = TimedRecorder(server.env)
         floor, boundary = floor_s(recorder, server.env)
         cold, boundary = start_then_quit(recorder, script, server.env, boundary)
+        quiet, boundary = start_then_quit(recorder, script, server.env, boundary, "--quiet")
         launched = time.monotonic()
         Terminal(script, server.env).wait()
         recording = recorder.stop()
@@ -218,6 +251,18 @@ def main() -> None:
         own = seconds - floor
         print(f"first sound, speech cache warm, {name}: {seconds:.3f} s after launch; "
               f"less the floor {own:.3f} s (target <= 0.5 s: {own / 0.5:.2f} of it)")
+    print(f"first sound, timeline cache warm, with --quiet (no display, no summary): "
+          f"{quiet:.3f} s after launch; with the live display {heard:.3f} s "
+          f"(display/quiet: {heard / quiet:.2f})")
+    player = "voiceguide.play.player"
+    panel, rich_live = import_s("voiceguide.play.display", player), import_s("rich.live", player)
+    print(f"live display import (after the first sound, the player loaded): "
+          f"{panel * 1000:.1f} ms; rich.live, which it replaces: {rich_live * 1000:.1f} ms "
+          f"({panel / rich_live:.2f} of it)")
+    for columns, lines in ((100, 30), (40, 12), (240, 70)):
+        cost = frame_s(timeline, columns, lines)
+        print(f"live display frame at {columns}x{lines}: {cost * 1e6:.0f} us "
+              f"({cost / 0.1:.4f} of the 0.1 s between redraws)")
     print(f"weakest match: {min(o.match for o in onsets):.2f}")
 
 

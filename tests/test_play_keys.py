@@ -95,6 +95,9 @@ def test_ctrl_c_stops_saves_and_exits_130(sound_server: SoundServer, tmp_path: P
     term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
     term.process.send_signal(2)
     assert term.close() == 130
+    line = " ".join("".join(term.lines).split())  # the panel gone, one line (wrapped) left
+    assert line.startswith(f"Stopped in {work.label} at 0:")
+    assert line.endswith(f"Resume with: voiceguide play {script} --resume")
     assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
 
 

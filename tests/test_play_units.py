@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 
+from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.play.display import LineDisplay
 from voiceguide.play.keys import decode
 from voiceguide.play.player import BACK_AGAIN_MS, Player, play_session
+from voiceguide.play.summary import finished_lines, resume_command, stopped_line
 from voiceguide.play.view import SessionView, mmss
 from voiceguide.script.model import BeepSettings, VoiceSettings
-from voiceguide.store import resume
+from voiceguide.store import history, resume
 from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
 RATE = 22050
@@ -247,3 +250,28 @@ def test_a_damaged_resume_file_is_ignored(tmp_path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{not json")
     assert resume.load(script, None) is None
+
+
+def test_the_resume_command_gives_the_same_week_and_overrides_again() -> None:
+    overrides = Overrides(fields=(Override("--sets", "sets", "3"),
+                                  Override.from_set("Hip thrust.reps=10")), rate=150)
+    assert overrides.options() == ("--sets", "3", "--set", "Hip thrust.reps=10",
+                                   "--rate", "150")
+    assert resume_command("my workout.yaml", 3, overrides.options()) == (
+        "voiceguide play 'my workout.yaml' --week 3 --sets 3 --set 'Hip thrust.reps=10' "
+        "--rate 150 --resume")
+    assert resume_command("hip-thrust", None) == "voiceguide play hip-thrust --resume"
+
+
+def test_summary_says_where_it_stopped_and_what_a_finished_session_did() -> None:
+    line = stopped_line(TIMELINE, at_ms=27_000, resume_ms=25_000,
+                        command="voiceguide play t --resume")
+    assert line == ("Stopped in Plank: set 2 of 2 at 0:27 of 0:40, 1 of 2 sets done. "
+                    "Resume with: voiceguide play t --resume")
+    start = datetime(2026, 1, 2, 7, 30)
+    session = history.Session(script="/t.yaml", title="Test", week=None, started_at=start,
+                              ended_at=start + timedelta(seconds=45), completed=True,
+                              skipped=("Rest",))
+    assert finished_lines(TIMELINE, session) == [
+        "Workout complete: Test. Work 0:20, rest 0:10, time 0:45, 1 skipped.",
+        "History: 2026-01-02 07:30  0:45  Test  week -  completed"]

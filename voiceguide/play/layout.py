@@ -130,18 +130,17 @@ def frame(status: Status, width: int, height: int) -> list[Row]:
                        "session")
     next_row, setup = next_rows(status, inner)
     saying = [(clip(f"“{status.saying}”", inner), "" if status.speaking else "dim")]
-    optional: list[tuple[str, Row | None]] = [
-        ("session", session), ("next", next_row),
-        ("saying", saying if status.saying else None), ("setup", setup)]
+    candidates: dict[str, Row | None] = {
+        "session": session, "next": next_row,
+        "saying": saying if status.saying else None, "setup": setup}
     fixed = len(top) + 2  # the part's bar and the keys
     room = height - fixed - digits.rows_at(1)
-    shown: set[str] = set()
-    for name, row in optional:
+    shown: dict[str, Row] = {"bar": part_bar}
+    for name, row in candidates.items():  # in the order they are kept
         if row is not None and room > 0:
-            shown.add(name)
+            shown[name] = row
             room -= 1
-    rows_below = {"bar": part_bar, **dict(optional)}
-    below = [rows_below[name] for name in ORDER if name == "bar" or name in shown]
+    below = [shown[name] for name in ORDER if name in shown]
     free = height - len(top) - len(below) - 1
     big = big_rows(status, inner, max(1, free - 2 if free >= 5 else free))
     spare = max(0, free - len(big))
