@@ -121,7 +121,7 @@ def frame(status: Status, width: int, height: int) -> list[Row]:
     title = [(status.title, "")]
     week = [(f"week {status.week}", "bold")] if status.week else []
     top = [spread(title, week, inner), *name_rows(status, inner)]
-    left = f"{countdown(status.part_left_ms)} left of {mmss(status.part_ms)}"
+    left = f"{countdown(status.part_left_ms)} left of {countdown(status.part_ms)}"
     part_bar = with_bar([("paused · " if status.paused else "", "paused"), (left, "")],
                         1 - status.part_left_ms / max(1, status.part_ms), inner,
                         part_style(status))
