@@ -20,7 +20,8 @@ import pyte
 from voiceguide.play.digits import FONT, HEIGHT
 
 HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
-GLYPHS = {rows: char for char, rows in FONT.items()}
+GLYPHS = {rows: char for char, rows in sorted(FONT.items(), key=lambda item: item[0].isdigit())}
+"""Glyphs to characters, digits winning where a letter looks the same (S and 5)."""
 
 
 def read_big(lines: list[str]) -> str | None:
@@ -45,7 +46,7 @@ def read_big(lines: list[str]) -> str | None:
                     return None
                 text += glyph
             start = column + 1
-    return text
+    return text.replace("5", "S") if any(c.isalpha() for c in text) else text
 
 
 def seconds(clock: str | None) -> int | None:
