@@ -1,5 +1,6 @@
 """One played session, however it ends: where it starts, the resume point kept at each
-section, and the history row at the end.
+section, the history row at the end and, on a terminal, the line left once the panel is
+gone (``summary.py``: where it stopped and the command that resumes it, or the totals).
 
 The keeping at the end runs whatever ended the session: the end, ``q``, Ctrl-C or a
 device fault. When it fails as well, its failure is added to the error that ended the
@@ -73,6 +74,7 @@ class Session:
         keeper = ResumeKeeper(self.script, self.timeline.week, player)
         started = datetime.now()
         finished = False
+        tell = not quiet and sys.stdout.isatty()  # a pipe keeps one line per section only
         try:
             with player:
                 player.play(player.section_start(self.start_ms))  # sound first, display after
@@ -87,13 +89,13 @@ class Session:
             played = played_session(self.script, self.timeline, player, started, finished)
             for failure in self._keep(player, keeper, played):
                 add_note(error, str(failure))
-            if not quiet:
+            if tell:
                 self._tell(player, played)
             raise
         self.renderer.close()
         played = played_session(self.script, self.timeline, player, started, finished)
         failures = self._keep(player, keeper, played)
-        if not quiet:
+        if tell:
             self._tell(player, played)
         if failures:
             for failure in failures[1:]:
