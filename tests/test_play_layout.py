@@ -90,3 +90,10 @@ def test_only_changed_rows_are_written_and_no_colour_means_no_codes(view) -> Non
     assert not re.search(r"\x1b\[[0-9;]*m", plain.getvalue())
     assert colour_allowed({"NO_COLOR": "1"}) is False
     assert colour_allowed({"NO_COLOR": ""}) is True and colour_allowed({}) is True
+
+
+def test_the_music_track_shows_when_there_is_room(view) -> None:
+    music = SessionView(view.timeline, music=lambda at_ms: "run.mp3" if at_ms > 1000 else None)
+    assert any(line.strip() == "♪ run.mp3" for line in text(frame(music.status(30_000), 100, 30)))
+    assert not any("♪" in line for line in text(frame(music.status(500), 100, 30)))
+    assert read_big(text(frame(music.status(30_000), 40, 12))) is not None

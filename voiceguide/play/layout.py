@@ -3,8 +3,9 @@
 Top to bottom: the workout and week; the current part's name and counts; its time left
 in big digits (as large as the terminal allows); the part's progress bar; what is being
 said; what comes next (and, before a set, its setup line); the session's clock and bar;
-the keys. When rows are short the digits shrink first to their smallest size, then the
-setup line, the speech and the next part go, in that order; 40x12 shows everything.
+the music track, if any; the keys. When rows are short the digits shrink first to their
+smallest size, then the music, the setup line, the speech and the next part go, in that
+order; 40x12 shows everything but the music.
 Styles are names (``work``, ``alert``, ...): the screen turns them into colours, or
 into nothing under ``NO_COLOR``.
 """
@@ -23,7 +24,7 @@ ALERT_MS = 3_000
 MARGIN = 1
 """Blank columns left and right."""
 KEYS = (("space", "pause"), ("n/→", "next"), ("b/←", "back"), ("q", "quit"))
-ORDER = ("bar", "saying", "next", "setup", "session")
+ORDER = ("bar", "saying", "next", "setup", "session", "music")
 """The rows below the digits, top to bottom (``frame`` drops them in another order)."""
 PHASE_TAGS = {"ready": "GET READY", "rest": "", "work": "", "talk": ""}
 
@@ -130,9 +131,10 @@ def frame(status: Status, width: int, height: int) -> list[Row]:
                        "session")
     next_row, setup = next_rows(status, inner)
     saying = [(clip(f"“{status.saying}”", inner), "" if status.speaking else "dim")]
+    music = [("♪ ", "dim"), (clip(status.music, inner - 2), "dim")] if status.music else None
     candidates: dict[str, Row | None] = {
         "session": session, "next": next_row,
-        "saying": saying if status.saying else None, "setup": setup}
+        "saying": saying if status.saying else None, "setup": setup, "music": music}
     fixed = len(top) + 2  # the part's bar and the keys
     room = height - fixed - digits.rows_at(1)
     shown: dict[str, Row] = {"bar": part_bar}

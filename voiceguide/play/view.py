@@ -8,6 +8,7 @@ what comes next, and the session's own clock. The displays only draw a ``Status`
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +51,8 @@ class Status:
     total_ms: int
     paused: bool
     section_index: int
+    music: str = ""
+    """The music track playing (its file name), "" without music."""
 
     @property
     def remaining_ms(self) -> int:
@@ -77,10 +80,13 @@ def _phase(section: Section) -> Phase:
 
 
 class SessionView:
-    """Looks up the part, its counts, the speech and what comes next for a play-head time."""
+    """Looks up the part, its counts, the speech, what comes next and the music for a
+    play-head time; ``music`` names the track heard at a time (None: no music)."""
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, *,
+                 music: Callable[[int], str | None] | None = None) -> None:
         self.timeline = timeline
+        self.music = music
         self.title = timeline.title + (f" (week {timeline.week})" if timeline.week else "")
         self.sections = sorted(timeline.sections, key=lambda s: s.start_ms)
         self._starts = [s.start_ms for s in self.sections]
@@ -104,6 +110,7 @@ class SessionView:
             saying=saying, speaking=speaking,
             next_up=self._next_up(index), elapsed_ms=at_ms, total_ms=self.timeline.total_ms,
             paused=paused, section_index=index,
+            music=(self.music(at_ms) or "") if self.music else "",
         )
 
     def _work_kind(self, index: int) -> str:
