@@ -120,3 +120,21 @@ def test_a_resume_point_that_cannot_be_saved_stops_no_workout_and_is_reported(
     assert lines[1].startswith("error: cannot ") and "history" in lines[1], lines
     assert len(lines) == 2
 
+
+
+class StuckMusic(RampRenderer):
+    """A renderer whose music decoders cannot be stopped."""
+
+    def close(self) -> None:
+        raise OSError(5, "Input/output error")
+
+
+def test_music_that_cannot_be_stopped_is_reported_after_ctrl_c(
+        script: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    session = Session(script, TIMELINE, StuckMusic(TIMELINE.total_ms))
+    with pytest.raises(SystemExit) as exit_, run_errors():
+        session.run(quiet=True, output_factory=FakeOutput, keys=lambda: Keys("ctrl-c"))
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "interrupted", "error: cannot stop the music: [Errno 5] Input/output error"]
+    assert len(history.sessions(script=str(script.resolve()))) == 1, "kept all the same"

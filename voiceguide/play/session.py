@@ -2,10 +2,11 @@
 section, the history row at the end and, on a terminal, the line left once the panel is
 gone (``summary.py``: where it stopped and the command that resumes it, or the totals).
 
-The keeping at the end runs whatever ended the session: the end, ``q``, Ctrl-C or a
-device fault. When it fails as well, its failure is added to the error that ended the
-session as a note, never put in that error's place, so the first error keeps its
-message (a device fault's ``--resume`` hint) and its exit status (Ctrl-C: 130).
+The finish (the music's decoders stopped, the resume point, the history row) runs
+whatever ended the session: the end, ``q``, Ctrl-C or a device fault. When it fails as
+well, its failure is added to the error that ended the session as a note, never put in
+that error's place, so the first error keeps its message (a device fault's
+``--resume`` hint) and its exit status (Ctrl-C: 130).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Session:
         started = datetime.now()
         finished = False
         tell = not quiet and sys.stdout.isatty()  # a pipe keeps one line per section only
+        ended: BaseException | None = None
         try:
             with player:
                 player.play(player.section_start(self.start_ms))  # sound first, display after
@@ -84,24 +86,18 @@ class Session:
                     view = SessionView(self.timeline, music=self.renderer.track_name)
                     finished = play_session(player, view, display, reader,
                                             on_section=keeper.try_save)
-        except BaseException as error:
-            self.renderer.close()
-            played = played_session(self.script, self.timeline, player, started, finished)
-            for failure in self._keep(player, keeper, played):
-                add_note(error, str(failure))
-            if tell:
-                self._tell(player, played)
-            raise
-        self.renderer.close()
+        except BaseException as exc:  # whatever ended it: finish first, then raise it
+            ended = exc
         played = played_session(self.script, self.timeline, player, started, finished)
-        failures = self._keep(player, keeper, played)
+        failures = self._finish(player, keeper, played)
         if tell:
             self._tell(player, played)
-        if failures:
-            for failure in failures[1:]:
-                add_note(failures[0], str(failure))
-            raise failures[0]
-        return finished
+        first = ended if ended is not None else failures.pop(0) if failures else None
+        if first is None:
+            return finished
+        for failure in failures:
+            add_note(first, str(failure))
+        raise first
 
     def _tell(self, player: Player, played: history.Session) -> None:
         """What stays on the terminal: a finished session's totals and history line, or
@@ -112,10 +108,12 @@ class Session:
         with suppress(OSError):  # a closed terminal: nothing to tell
             print("\n".join(lines), flush=True)
 
-    def _keep(self, player: Player, keeper: ResumeKeeper,
-              played: history.Session) -> list[VoiceguideError]:
-        """Save (or clear) the resume point, then record the session; every failure."""
+    def _finish(self, player: Player, keeper: ResumeKeeper,
+                played: history.Session) -> list[VoiceguideError]:
+        """Stop the music's decoders, save (or clear) the resume point, record the
+        session: each step whatever the one before did; every failure."""
         steps: tuple[tuple[str, Callable[[], None]], ...] = (
+            ("stop the music", self.renderer.close),
             ("keep the resume point", lambda: resume.clear(self.script, self.timeline.week)
              if played.completed else keeper.save(player.resume_ms())),
             ("record the session in the history", lambda: history.record(played)),
