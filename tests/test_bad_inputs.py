@@ -48,7 +48,7 @@ def test_bad_script_is_reported_at_its_place(name: str) -> None:
     (["--set", "Squat.sets=0x" + "f" * 5000], "--set:1:12: error:", "too long for a number"),
     (["--set", 'Squat.rest="\\ud800"'], "--set:1:12: error:", "lone UTF-16 surrogate"),
     (["--set", "Squat.tempo=\udcff"], "--set:1:13: error:", "not UTF-8 text"),
-    (["--voice", "nosuch"], "--voice:1:1: error:", "no eSpeak NG voice named 'nosuch'"),
+    (["--voice", "nosuch"], "--voice:1:1: error:", "no voice named 'nosuch'"),
 ])
 def test_bad_override_is_reported(tmp_path: Path, args: list[str], where: str,
                                   what: str) -> None:

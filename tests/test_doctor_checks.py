@@ -21,9 +21,14 @@ def test_all_checks_pass_with_a_sound_server(sound_server: SoundServer) -> None:
     done = doctor(sound_server.env)
     assert done.returncode == 0, done.stdout
     names = [line.split(":", 1)[0] for line in done.stdout.splitlines()[:-1]]
-    assert names == ["ok    speech engine", "ok    voice for 'en'", "ok    voice for 'de'",
-                     "ok    voice for 'es'", "ok    voice for 'fr'", "ok    audio output",
-                     "ok    ffmpeg", "ok    speech cache"]
+    assert names == ["ok    eSpeak NG", "ok    Piper", "ok    voice for 'en'",
+                     "ok    voice for 'de'", "ok    voice for 'es'", "ok    voice for 'fr'",
+                     "ok    audio output", "ok    ffmpeg", "ok    speech cache"]
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines()[:-1])
+    assert lines["ok    Piper"].startswith("Piper 1.")
+    assert "en_US-joe-medium" in lines["ok    Piper"]
+    assert lines["ok    voice for 'en'"].startswith("piper:en_US-joe-medium (")
+    assert lines["ok    voice for 'de'"].startswith("espeak:gmw/de (")
     assert done.stdout.splitlines()[-1] == "all checks passed"
 
 

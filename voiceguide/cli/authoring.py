@@ -9,8 +9,8 @@ import click
 
 from voiceguide.app import check_script
 from voiceguide.cli.options import echo_problems, run_errors
+from voiceguide.cli.progress import engine_speech
 from voiceguide.problems import Problem, has_errors, printable
-from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.authoring import (
     BLANK,
     edit_until_valid,
@@ -71,7 +71,7 @@ def edit(script: str) -> None:
     """
     with run_errors():
         path = editable_copy(resolve_script(script))
-        speech = EngineSpeech()
+        speech = engine_speech()
         problems = edit_until_valid(
             path,
             open_editor=open_in_editor,

@@ -11,8 +11,9 @@ from voiceguide.doctor import run_checks
 
 @click.command()
 def doctor() -> None:
-    """Check the speech engine, a voice for each language, the audio output, ffmpeg and
-    the speech cache folder; say how to fix each failure.
+    """Check the speech engines (eSpeak NG; Piper and its voices), a voice for each
+    language, the audio output, ffmpeg and the speech cache folder; say how to fix
+    each failure. A warning (such as Piper not installed) still passes.
 
     Exit status 0 when all pass, 1 otherwise.
 
@@ -22,8 +23,9 @@ def doctor() -> None:
     """
     checks = run_checks()
     for check in checks:
-        click.echo(f"{'ok' if check.ok else 'FAIL':<5} {check.name}: {check.detail}")
-        if not check.ok:
+        status = "FAIL" if not check.ok else "warn" if check.warn else "ok"
+        click.echo(f"{status:<5} {check.name}: {check.detail}")
+        if not check.ok or check.warn:
             click.echo(f"      fix: {check.fix}")
     failed = sum(not c.ok for c in checks)
     click.echo("all checks passed" if not failed else f"{failed} check(s) failed")

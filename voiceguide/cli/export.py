@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +23,9 @@ from voiceguide.cli.options import (
     run_errors,
     script_options,
 )
+from voiceguide.cli.progress import progress_bar, synthesis_progress
 from voiceguide.errors import UsageError
 from voiceguide.export.captions import CAPTION_FORMATS
-from voiceguide.export.files import Progress
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.weeks import MAX_WEEK, WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 
@@ -58,22 +57,6 @@ class WeeksType(click.ParamType):
             return parse_weeks(str(value))
         except UsageError as exc:
             self.fail(str(exc), param, ctx)
-
-
-@contextmanager
-def progress_bar(total_samples: int, label: str) -> Iterator[Progress | None]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
-
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  TaskProgressColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total_samples)
-        yield lambda samples: bar.advance(task, samples)
 
 
 @click.command()
@@ -149,7 +132,8 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
         done = export_script(script, out, week=week, weeks=weeks, overrides=overrides,
                              fmt=fmt, captions=captions, timeline_json=timeline_json,
                              split=split, use_cache=not no_cache, warn=echo_problems,
-                             music=music, warn_music=echo_warning, progress=progress_bar)
+                             music=music, warn_music=echo_warning, progress=progress_bar,
+                             speech_progress=synthesis_progress)
     minutes, seconds = divmod(round(done.total_ms / 1000), 60)
     reused = f" ({done.reused} from the export cache)" if done.reused else ""
     click.echo(f"wrote {len(done.files)} file(s), {minutes}:{seconds:02d} of audio{reused}:",

@@ -8,6 +8,7 @@ import click
 
 from voiceguide.app import load_timeline
 from voiceguide.cli.options import run_errors
+from voiceguide.cli.progress import engine_speech
 from voiceguide.cli.show import clock
 from voiceguide.errors import ScriptError, UsageError
 from voiceguide.problems import printable
@@ -37,7 +38,7 @@ def list_scripts() -> None:
     shown in the heading; one named like a bundled script is used instead of it.
     """
     with run_errors():
-        speech = EngineSpeech()
+        speech = engine_speech()
         bundled, mine = bundled_scripts(), user_scripts()
         width = max((len(e.name) for e in bundled + mine), default=0)
         overridden = {e.name for e in mine}

@@ -15,6 +15,7 @@ from voiceguide.cli.options import (
     run_errors,
     script_options,
 )
+from voiceguide.cli.progress import synthesis_progress
 
 
 @click.command()
@@ -59,7 +60,7 @@ def play(script: str, week: Week, overrides: Overrides, music: MusicRequest,
     with run_errors():
         session = prepare_play(script, week=week, overrides=overrides,
                                from_block=from_block, resumed=resume_, music=music,
-                               warn_music=echo_warning)
+                               warn_music=echo_warning, speech_progress=synthesis_progress)
         echo_problems(session.timeline.warnings)
         if session.note:
             click.echo(session.note, err=True)

@@ -10,8 +10,8 @@ import click
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.app import load_timeline
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
+from voiceguide.cli.progress import engine_speech
 from voiceguide.cli.table import aligned
-from voiceguide.speech.engine import EngineSpeech
 from voiceguide.timeline.events import Event, Timeline
 
 
@@ -77,7 +77,7 @@ def show(script: str, week: int | None, overrides: Overrides, as_json: bool) -> 
       voiceguide show hip-thrust --rest 60s --set "Hip thrust.reps=10"
     """
     with run_errors():
-        timeline = load_timeline(script, week=week, speech=EngineSpeech(),
+        timeline = load_timeline(script, week=week, speech=engine_speech(),
                                  overrides=overrides)
     echo_problems(timeline.warnings)
     if as_json:

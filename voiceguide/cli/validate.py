@@ -9,8 +9,8 @@ import click
 
 from voiceguide.app import check_script
 from voiceguide.cli.options import echo_problems, run_errors
+from voiceguide.cli.progress import engine_speech
 from voiceguide.problems import has_errors, printable
-from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store.library import resolve_script
 
 
@@ -32,7 +32,7 @@ def validate(files: tuple[str, ...], week: int | None, strict: bool) -> None:
     """
     failed = False
     with run_errors():
-        speech = EngineSpeech()
+        speech = engine_speech()
         for ref in files:
             path: Path = resolve_script(ref)
             problems = check_script(path, speech=speech, week=week)

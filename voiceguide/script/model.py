@@ -178,8 +178,9 @@ SetBlock = Exercise | Hold | March
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    """What the speech engine needs: language, voice id/name (None: best for language),
-    rate in words per minute, volume 0-1."""
+    """What the speech engine needs: language, voice (``piper:ID``, ``espeak:ID``, a bare
+    id or name, or a ``.onnx`` path made absolute; None: best for language), rate in
+    words per minute, volume 0-1."""
 
     language: str = "en"
     name: str | None = None

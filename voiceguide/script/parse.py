@@ -81,10 +81,21 @@ def _format(node: Node) -> int:
     return int(version or 0)
 
 
-def _voice(node: Node) -> dict[str, object]:
-    return convert_fields(node, {"name": text("voice.name"),
-                                 "rate": whole("voice.rate", 80, 400),
-                                 "volume": fraction("voice.volume")}, "voice")
+def _voice(base_dir: Path) -> Converter:
+    """``voice:``; a Piper model path (``*.onnx``) is relative to the script's folder."""
+
+    def name(node: Node) -> str:
+        value = text("voice.name")(node)
+        engine, colon, rest = value.rpartition(":")
+        if not rest.endswith(".onnx"):
+            return value
+        return f"{engine}{colon}{(base_dir / Path(rest).expanduser()).absolute()}"
+
+    def convert(node: Node) -> dict[str, object]:
+        return convert_fields(node, {"name": name, "rate": whole("voice.rate", 80, 400),
+                                     "volume": fraction("voice.volume")}, "voice")
+
+    return convert
 
 
 def _bundled_sounds() -> dict[str, Path]:
@@ -235,7 +246,7 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
         "workout": name("workout"),
         "description": text("description"),
         "language": choice("language", LANGUAGES),
-        "voice": _voice,
+        "voice": _voice(Path(path).absolute().parent),
         "beeps": _beeps(Path(path).absolute().parent),
         "music": _music(Path(path).absolute().parent),
         "defaults": lambda _: _already(defaults),

@@ -1,59 +1,40 @@
-"""Real speech: eSpeak NG through pyttsx3, trimmed and cached on disk.
+"""Real speech: Piper or eSpeak NG through pyttsx3, trimmed and cached on disk.
 
-pyttsx3 is imported on first use, so a machine without it (or without libespeak-ng)
-fails with a :class:`SpeechEngineError` that says what to install, only when speech is
-actually needed. When the system library is missing, the copy bundled by the
-``espeakng-loader`` package is used instead.
-
-eSpeak NG keeps state between utterances, so the same text comes out slightly different
-depending on what was spoken before in the process: a few samples of pitch flutter, and
-the pause at a comma is one of two lengths (about 290 or 360 ms at 120 wpm). A fresh
-process speaking the same sequence is bit-exact. The cache makes every clip stable on a
-machine: the first synthesis is the one every later run uses.
+The cache key covers the text, the voice, the rate, the language and what makes the
+samples: for eSpeak NG its library version and pyttsx3's source; for Piper the
+piper-tts and onnxruntime versions, this project's driver, and digests of the voice's
+model and config (remembered by size and modification time, so a warm session only
+stats them). A warm session therefore starts no engine and loads no Piper model.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
-import os
-import tempfile
-import threading
-import wave
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import SpeechEngineError, UnknownVoiceError
+from voiceguide.errors import SpeechEngineError
 from voiceguide.script.model import VoiceSettings
+from voiceguide.speech import espeak, piper_driver
 from voiceguide.speech.cache import SpeechCache, cache_key
+from voiceguide.speech.piper_voices import PiperVoiceFile, file_digest, installed_version
 from voiceguide.speech.protocol import Clip
+from voiceguide.speech.tts import engine
+from voiceguide.speech.voices import Choice, choose, espeak_voice
 
 SILENCE_THRESHOLD = 64
 """Largest |sample| still counted as silence at a clip's ends (about -54 dBFS)."""
 PAD_MS = 5
 """Silence kept before the first and after the last audible sample, in ms."""
-SAMPLE_RATE = 22050
-"""eSpeak NG's output rate in Hz (pyttsx3's driver writes it into every WAV)."""
-SYNTH_TIMEOUT_S = 60.0
-"""How long one utterance may take before the engine is declared stuck, in seconds."""
+DIGESTS_FILE = "voice-digests.json"
+"""Beside the clips: Piper model and config digests by path, size and modification time."""
 
-INSTALL_HINT = (
-    "install eSpeak NG with `apt-get install espeak-ng` (Debian/Ubuntu), "
-    "or `pip install espeakng-loader` for a bundled copy"
-)
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    """An installed eSpeak NG voice: ``id`` is what ``voice: name:`` may give (or ``name``)."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
+SynthesisProgress = Callable[[int], AbstractContextManager[Callable[[], None]]]
+"""Given how many lines will be synthesized, a context whose value is called after each."""
 
 
 def trim_silence(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -67,209 +48,26 @@ def trim_silence(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return samples[start:stop].copy()
 
 
-def _import_pyttsx3():
-    """pyttsx3 with its eSpeak NG library loaded: the system one, else the bundled one."""
-    try:
-        import pyttsx3
-    except ImportError as exc:
-        raise SpeechEngineError(
-            "speech needs the pyttsx3 package: `pip install pyttsx3`"
-        ) from exc
-    try:
-        importlib.import_module("pyttsx3.drivers._espeak")
-    except (ImportError, RuntimeError, OSError):
-        _load_bundled_espeak()
-    return pyttsx3
-
-
-def _load_bundled_espeak() -> None:
-    """Preload espeakng-loader's libespeak-ng: pyttsx3 then finds it by its soname."""
-    try:
-        import espeakng_loader
-    except ImportError as exc:
-        raise SpeechEngineError(f"the eSpeak NG library was not found: {INSTALL_HINT}") from exc
-    import ctypes
-
-    try:
-        os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
-        ctypes.CDLL(espeakng_loader.get_library_path())
-        importlib.import_module("pyttsx3.drivers._espeak")
-    except (ImportError, RuntimeError, OSError) as exc:
-        raise SpeechEngineError(
-            f"neither the system nor the bundled eSpeak NG library loads ({exc}): {INSTALL_HINT}"
-        ) from exc
-
-
-class _Engine:
-    """The process's one pyttsx3 engine: eSpeak NG can be initialized only once."""
-
-    def __init__(self) -> None:
-        pyttsx3 = _import_pyttsx3()
-        espeak = importlib.import_module("pyttsx3.drivers._espeak")
-        # The driver prints a line for every file it saves; keep stdout for our output.
-        importlib.import_module("pyttsx3.drivers.espeak").print = _discard
-        try:
-            self._tts = pyttsx3.init("espeak")
-        except RuntimeError as exc:
-            raise SpeechEngineError(f"eSpeak NG did not start ({exc}): {INSTALL_HINT}") from exc
-        self.voices = tuple(
-            VoiceInfo(id=v.id, name=v.name, languages=tuple(v.languages))
-            for v in self._tts.getProperty("voices")
-        )
-        self._lock = threading.Lock()
-        self._finished = threading.Event()
-        self._failures: list[BaseException] = []
-        self._settings: tuple[str, int] | None = None
-        self._scratch = tempfile.TemporaryDirectory(prefix="voiceguide-speech-")
-        self._espeak = espeak
-        self._tts.connect("finished-utterance", self._on_finished)
-        self._tts.connect("error", lambda exception=None, **_: self._failures.append(exception))
-        # A first, empty run leaves the driver idle, so property changes apply at once
-        # instead of being queued behind the next utterance. The driver's own set-up
-        # queued rate and volume changes in eSpeak; a run that starts while eSpeak is
-        # still busy with them marks the driver "stopping", and the driver then cancels
-        # the next utterance ("the utterance was cancelled", about 1 run in 60 under
-        # load). So eSpeak is synchronized first, as before every utterance.
-        espeak.Synchronize()
-        self._tts.runAndWait()
-
-    def _on_finished(self, completed: bool = True, **_: object) -> None:
-        if not completed:
-            self._failures.append(RuntimeError("the utterance was cancelled"))
-        self._finished.set()
-
-    def synthesize(self, text: str, *, voice_id: str, rate: int) -> Clip:
-        """Raw (untrimmed) samples of ``text`` spoken by ``voice_id`` at ``rate`` wpm.
-
-        pyttsx3's eSpeak driver keeps only the last of several queued ``save_to_file``
-        calls and returns from ``runAndWait`` before the file is written, so this speaks
-        one text per run and waits for the driver's finished notification. Its run also
-        cancels whatever eSpeak has not processed yet (a rate change included), so
-        eSpeak is synchronized before each run.
-        """
-        if not text:
-            return Clip(samples=np.zeros(0, np.int16), sample_rate=SAMPLE_RATE)
-        path = Path(self._scratch.name) / "utterance.wav"
-        with self._lock:
-            if self._settings != (voice_id, rate):
-                self._tts.setProperty("voice", voice_id)
-                self._tts.setProperty("rate", rate)
-                self._settings = (voice_id, rate)
-            self._espeak.Synchronize()
-            self._finished.clear()
-            self._failures.clear()
-            path.unlink(missing_ok=True)
-            try:
-                self._tts.save_to_file(text, str(path))
-                self._tts.runAndWait()
-            except Exception as exc:
-                self._settings = None
-                raise SpeechEngineError(f"eSpeak NG failed on {text!r}: {exc}") from exc
-            if not self._finished.wait(SYNTH_TIMEOUT_S):
-                raise SpeechEngineError(
-                    f"eSpeak NG did not finish {text!r} within {SYNTH_TIMEOUT_S:g} s"
-                )
-            if self._failures:
-                self._settings = None
-                raise SpeechEngineError(f"eSpeak NG failed on {text!r}: {self._failures[0]}")
-            with wave.open(str(path), "rb") as wav:
-                sample_rate = wav.getframerate()
-                frames = wav.readframes(wav.getnframes())
-        return Clip(samples=np.frombuffer(frames, "<i2").astype(np.int16), sample_rate=sample_rate)
-
-
-def _discard(*_args: object, **_kwargs: object) -> None:
-    """Stands in for ``print`` inside pyttsx3's eSpeak driver."""
-
-
-_ENGINE: _Engine | None = None
-_ENGINE_LOCK = threading.Lock()
-
-
-def _engine() -> _Engine:
-    global _ENGINE
-    with _ENGINE_LOCK:
-        if _ENGINE is None:
-            _ENGINE = _Engine()
-        return _ENGINE
-
-
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
-    """Engine and driver versions for people, e.g. ``eSpeak NG 1.51; pyttsx3 2.99``."""
+    """eSpeak NG and pyttsx3 versions for people, e.g. ``eSpeak NG 1.51; pyttsx3 2.99``."""
     import importlib.metadata
 
-    return f"{_espeak_version()}; pyttsx3 {importlib.metadata.version('pyttsx3')}"
+    return f"{espeak.espeak_version()}; pyttsx3 {importlib.metadata.version('pyttsx3')}"
+
+
+def piper_version() -> str:
+    """``Piper 1.8.0 (onnxruntime 1.22.0)``; for people and for cache keys."""
+    return (f"Piper {installed_version('piper', 'piper-tts')} "
+            f"(onnxruntime {installed_version('onnxruntime', 'onnxruntime')})")
 
 
 @functools.lru_cache(maxsize=1)
-def engine_identity() -> str:
-    """What makes a clip, for cache keys: eSpeak NG's version and a digest of pyttsx3's
-    source, e.g. ``eSpeak NG 1.51; pyttsx3 source 3f2a9c0d1e4b``.
-
-    Read from the loaded library without starting the engine, and without
-    importlib.metadata (its import cost 20-30 ms), so a session whose clips are all
-    cached pays neither before its first sound.
-    """
-    version = _espeak_version()
-    folder = Path(_import_pyttsx3().__file__).parent
-    digest = hashlib.sha256()
-    for source in sorted(folder.rglob("*.py")):
-        digest.update(source.read_bytes())
-    return f"{version}; pyttsx3 source {digest.hexdigest()[:12]}"
-
-
-def _espeak_version() -> str:
-    _import_pyttsx3()
-    espeak = importlib.import_module("pyttsx3.drivers._espeak")
-    return f"eSpeak NG {espeak.Info(None).decode()}"
-
-
-def _language_rank(voice: VoiceInfo, language: str) -> int | None:
-    """How well a voice fits a language: 0 its own voice (``gmw/en``), 1 exact language
-    tag, 2 a regional variant (``en-us``); None if it does not speak it."""
-    language = language.casefold()
-    if voice.id.casefold().rsplit("/", 1)[-1] == language:
-        return 0
-    tags = [tag.casefold() for tag in voice.languages]
-    if language in tags:
-        return 1
-    if any(tag.startswith(language + "-") for tag in tags):
-        return 2
-    return None
-
-
-def list_voices(language: str | None = None) -> list[VoiceInfo]:
-    """Installed voices; for a ``language`` (``en``, ``de``...) only its voices, best first."""
-    voices = _engine().voices
-    if language is None:
-        return list(voices)
-    ranked = [(_language_rank(v, language), i, v) for i, v in enumerate(voices)]
-    return [v for rank, _, v in sorted((r for r in ranked if r[0] is not None),
-                                       key=lambda r: (r[0], r[1]))]
-
-
-def resolve_voice(voice: VoiceSettings) -> VoiceInfo:
-    """The voice to speak with: ``voice.name`` (an id or a name, any case) if given, else
-    the best voice for ``voice.language``."""
-    return _resolve_voice(voice.language, voice.name)
-
-
-@functools.lru_cache(maxsize=64)
-def _resolve_voice(language: str, name: str | None) -> VoiceInfo:
-    if name:
-        wanted = name.casefold()
-        for info in _engine().voices:
-            if wanted in (info.id.casefold(), info.name.casefold()):
-                return info
-        choices = ", ".join(v.id for v in list_voices(language)) or "none"
-        raise UnknownVoiceError(f"no eSpeak NG voice named {name!r}",
-                                f"voices for {language!r}: {choices}")
-    best = list_voices(language)
-    if not best:
-        raise UnknownVoiceError(f"no eSpeak NG voice for language {language!r}",
-                                "see `voiceguide voices` for the installed ones")
-    return best[0]
+def _piper_code() -> str:
+    """piper-tts, onnxruntime, pyttsx3 and this project's driver, as they make a clip."""
+    driver = hashlib.sha256(Path(piper_driver.__file__).read_bytes()).hexdigest()[:12]
+    return (f"{piper_version()}; driver {driver}; "
+            f"pyttsx3 source {espeak.pyttsx3_source_digest()}")
 
 
 def default_cache_dir() -> Path:
@@ -279,19 +77,31 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("voiceguide")) / "speech"
 
 
+def describe(voice: VoiceSettings) -> str:
+    """The voice ``voice`` speaks with, as ``voices`` lists it: ``piper:en_US-joe-medium``."""
+    choice = choose(voice)
+    if choice.piper is not None:
+        return f"piper:{choice.piper.id}"
+    return f"espeak:{espeak_voice(voice.language, choice.espeak_name).id}"
+
+
 class EngineSpeech:
-    """The real :class:`~voiceguide.speech.protocol.SpeechSource`: eSpeak NG clips, cached on disk.
+    """The real :class:`~voiceguide.speech.protocol.SpeechSource`: clips cached on disk.
 
     Lengths are remembered per process, and on disk only the WAV header is read, so a
-    warm compile of thousands of cues costs microseconds per lookup.
+    warm compile of thousands of cues costs microseconds per lookup. ``progress`` shows
+    a cold :meth:`prepare` (the CLI passes a bar on a terminal).
     """
 
-    def __init__(self, *, cache_dir: Path | None = None) -> None:
+    def __init__(self, *, cache_dir: Path | None = None,
+                 progress: SynthesisProgress | None = None) -> None:
         self.cache = SpeechCache(cache_dir if cache_dir is not None else default_cache_dir())
         self.synthesized = 0
         """Clips this instance had to synthesize (cache misses)."""
+        self._progress = progress
         self._keys: dict[tuple[str, str, str | None, int], str] = {}
         self._ms: dict[tuple[str, str, str | None, int], int] = {}
+        self._digests: dict[PiperVoiceFile, str] = {}
 
     def duration_ms(self, text: str, voice: VoiceSettings) -> int:
         """Length of the trimmed clip in ms, rounded up exactly like ``Clip.duration_ms``."""
@@ -312,7 +122,7 @@ class EngineSpeech:
         key = self._key(text, voice)
         clip = self.cache.load(key)
         if clip is None:
-            raw = _engine().synthesize(text, voice_id=resolve_voice(voice).id, rate=voice.rate)
+            raw = self._synthesize(text, voice)
             clip = Clip(samples=trim_silence(raw.samples, raw.sample_rate),
                         sample_rate=raw.sample_rate)
             self.cache.store(key, clip)
@@ -323,25 +133,75 @@ class EngineSpeech:
     def prepare(self, texts: Iterable[str], voice: VoiceSettings) -> None:
         """Synthesize every text not yet cached, before compile needs its length.
 
-        One utterance per engine run: pyttsx3's eSpeak driver drops all but the last of
-        a batch (measured by ``bench/speech_bench.py``).
+        One utterance per engine run (pyttsx3's eSpeak driver drops all but the last of
+        a batch); Piper's model runs on every core. A progress display, if given, is
+        shown only when something is missing.
         """
-        for text in dict.fromkeys(texts):
-            self.duration_ms(text, voice)
+        missing = [text for text in dict.fromkeys(texts)
+                   if self.cache.frames(self._key(text, voice)) is None]
+        show = self._progress(len(missing)) if self._progress and missing else nullcontext()
+        with show as advance:
+            for text in missing:
+                self.duration_ms(text, voice)
+                if advance is not None:
+                    advance()
+
+    def voice_warning(self, voice: VoiceSettings) -> str | None:
+        """A message if the voice named does not speak ``voice.language`` (None if it
+        does, or no voice was named); UnknownVoiceError if it does not exist."""
+        if not voice.name:
+            return None
+        choice = choose(voice)
+        if choice.piper is not None:
+            languages: tuple[str, ...] = (choice.piper.language,)
+        else:
+            languages = espeak_voice(voice.language, choice.espeak_name).languages
+        if any(tag.casefold().split("-")[0] == voice.language for tag in languages):
+            return None
+        return (f"voice {describe(voice)} speaks {', '.join(languages)}, not the script's "
+                f"language {voice.language!r}")
+
+    def _synthesize(self, text: str, voice: VoiceSettings) -> Clip:
+        choice = choose(voice)
+        if choice.piper is not None:
+            return engine("piper").synthesize(text, voice_id=str(choice.piper.model),
+                                              rate=voice.rate)
+        chosen = espeak_voice(voice.language, choice.espeak_name)
+        return engine("espeak").synthesize(text, voice_id=chosen.id, rate=voice.rate)
 
     def _key(self, text: str, voice: VoiceSettings) -> str:
         memo = _memo_key(text, voice)
         key = self._keys.get(memo)
         if key is None:
-            key = cache_key(text=text, voice=voice.name or "", rate=voice.rate,
-                            language=voice.language, engine=_trimmed_by())
+            name, made_by = self._made_by(choose(voice))
+            key = cache_key(text=text, voice=name, rate=voice.rate,
+                            language=voice.language, engine=made_by)
             self._keys[memo] = key
         return key
 
+    def _made_by(self, choice: Choice) -> tuple[str, str]:
+        """The key's voice and engine fields: what makes this choice's samples."""
+        trimmed = f"trimmed at {SILENCE_THRESHOLD} with {PAD_MS} ms pad"
+        if choice.piper is None:
+            return choice.espeak_name, f"{espeak.espeak_identity()}; {trimmed}"
+        files = self._files(choice.piper)
+        return f"piper:{choice.piper.id}", f"{_piper_code()}; {files}; {trimmed}"
 
-def _trimmed_by() -> str:
-    """The engine plus the trimming settings: changing either orphans old cache entries."""
-    return f"{engine_identity()}; trimmed at {SILENCE_THRESHOLD} with {PAD_MS} ms pad"
+    def _files(self, voice: PiperVoiceFile) -> str:
+        """Digests of the voice's model and config; a SpeechEngineError names a file
+        that went missing."""
+        found = self._digests.get(voice)
+        if found is None:
+            memo = self.cache.directory / DIGESTS_FILE
+            digests = []
+            for path in (voice.model, voice.config):
+                try:
+                    digests.append(file_digest(path, memo)[:16])
+                except OSError as exc:
+                    raise SpeechEngineError(
+                        f"Piper voice file {path}: {exc.strerror or exc}") from None
+            found = self._digests[voice] = f"model {digests[0]}; config {digests[1]}"
+        return found
 
 
 def _memo_key(text: str, voice: VoiceSettings) -> tuple[str, str, str | None, int]:

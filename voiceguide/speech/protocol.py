@@ -6,8 +6,9 @@ renderer asks for the samples. ``voiceguide.speech.engine`` provides the real en
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -37,3 +38,15 @@ class SpeechSource(SpeechLengths, Protocol):
     """Lengths and samples: what the renderer needs."""
 
     def clip(self, text: str, voice: VoiceSettings) -> Clip: ...
+
+
+@runtime_checkable
+class SpeechPlanner(SpeechLengths, Protocol):
+    """What the real engine adds before a compile: checking the voice a script names,
+    and synthesizing every missing line at once (with progress) instead of one by one."""
+
+    def voice_warning(self, voice: VoiceSettings) -> str | None:
+        """A warning about the voice (None if fine); raises if no such voice exists."""
+        ...
+
+    def prepare(self, texts: Iterable[str], voice: VoiceSettings) -> None: ...
