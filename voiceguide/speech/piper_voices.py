@@ -44,7 +44,10 @@ class PiperVoiceFile:
 
 def piper_installed() -> bool:
     """Whether piper-tts can be imported (checked without importing it)."""
-    return importlib.util.find_spec("piper") is not None
+    try:
+        return importlib.util.find_spec("piper") is not None
+    except ValueError:  # a module blocked in sys.modules
+        return False
 
 
 def user_voices_dir() -> Path:

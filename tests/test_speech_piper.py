@@ -1,0 +1,143 @@
+"""The real Piper engine: its pyttsx3 driver, lengths, rate, the cache and its key."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pyttsx3
+
+from tests.piper_support import copy_voice
+from voiceguide.script.model import VoiceSettings
+from voiceguide.speech import piper_driver
+from voiceguide.speech.engine import PAD_MS, SILENCE_THRESHOLD, EngineSpeech
+from voiceguide.speech.voices import choose
+
+pytestmark = pytest.mark.engine
+
+JOE = VoiceSettings()  # English with the [piper] extra installed
+TEXT = "Lower slowly, then drive up through your heels."
+
+
+@pytest.fixture
+def speech(tmp_path: Path) -> EngineSpeech:
+    return EngineSpeech(cache_dir=tmp_path / "speech")
+
+
+def test_driver_speaks_through_pyttsx3(tmp_path: Path) -> None:
+    piper_driver.register()
+    tts = pyttsx3.Engine(piper_driver.DRIVER_NAME)
+    (joe,) = [v for v in tts.getProperty("voices") if v.name == "en_US-joe-medium"]
+    assert joe.languages == ["en-us"]
+    tts.setProperty("voice", joe.id)
+    tts.setProperty("rate", piper_driver.PIPER_NATURAL_WPM)
+    events: list[tuple[str, bool]] = []
+    tts.connect("started-utterance", lambda name: events.append(("started", True)))
+    tts.connect("finished-utterance",
+                lambda name, completed: events.append(("finished", completed)))
+    out = tmp_path / "said.wav"
+    tts.save_to_file("Drive through your heels.", str(out))
+    tts.runAndWait()
+    assert events == [("started", True), ("finished", True)]
+    assert tts.getProperty("voice") == joe.id
+    with wave.open(str(out), "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+        seconds = wav.getnframes() / wav.getframerate()
+    assert 0.8 < seconds < 3.0
+
+
+def test_default_english_voice_is_piper_and_gives_a_tight_clip(speech: EngineSpeech) -> None:
+    assert choose(JOE).engine == "piper"
+    clip = speech.clip("Go!", JOE)
+    assert clip.sample_rate == 22050
+    loud = np.flatnonzero(np.abs(clip.samples.astype(int)) > SILENCE_THRESHOLD)
+    pad = clip.sample_rate * PAD_MS // 1000
+    assert (loud[0], loud[-1]) == (pad, len(clip.samples) - 1 - pad)
+    assert 150 < clip.duration_ms < 1000
+    assert speech.duration_ms(TEXT, JOE) > 4 * clip.duration_ms
+
+
+def test_rate_maps_onto_the_length_scale(speech: EngineSpeech) -> None:
+    fast = speech.duration_ms(TEXT, VoiceSettings(rate=300))
+    slow = speech.duration_ms(TEXT, VoiceSettings(rate=120))
+    assert 0.3 < fast / slow < 0.6
+
+
+def test_cache_serves_a_warm_process_without_loading_piper(tmp_path: Path) -> None:
+    first = EngineSpeech(cache_dir=tmp_path)
+    clip = first.clip(TEXT, JOE)
+    assert first.synthesized == 1
+    again = EngineSpeech(cache_dir=tmp_path)
+    assert np.array_equal(again.clip(TEXT, JOE).samples, clip.samples)
+    assert again.synthesized == 0
+    program = (
+        "import sys\nfrom pathlib import Path\n"
+        "from voiceguide.script.model import VoiceSettings\n"
+        "from voiceguide.speech.engine import EngineSpeech\n"
+        f"speech = EngineSpeech(cache_dir=Path({str(tmp_path)!r}))\n"
+        f"print(speech.clip({TEXT!r}, VoiceSettings()).duration_ms, speech.synthesized,\n"
+        "      [m for m in ('piper', 'onnxruntime', 'pyttsx3') if m in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout == f"{clip.duration_ms} 0 []\n"
+
+
+def test_piper_and_espeak_clips_differ_and_are_kept_apart(speech: EngineSpeech) -> None:
+    piper = speech.clip(TEXT, JOE)
+    espeak = speech.clip(TEXT, VoiceSettings(name="espeak:"))
+    assert speech.synthesized == 2
+    assert len(piper.samples) != len(espeak.samples)
+
+
+def test_a_changed_model_or_config_is_never_served_stale(tmp_path: Path) -> None:
+    model = copy_voice(tmp_path / "voices", "en_US-copy-medium")
+    voice = VoiceSettings(name=str(model))
+    cache = tmp_path / "speech"
+
+    def synthesized() -> int:
+        speech = EngineSpeech(cache_dir=cache)
+        speech.duration_ms("Halfway there.", voice)
+        return speech.synthesized
+
+    assert synthesized() == 1
+    assert synthesized() == 0
+    os.utime(model, ns=(1, 1))  # touched, same bytes: the digest is the same
+    assert synthesized() == 0
+    with model.open("ab") as f:  # an unknown protobuf field: still a loadable model
+        f.write(b"\xc0\x3e\x01")
+    assert synthesized() == 1
+    assert synthesized() == 0
+    config = model.with_name(model.name + ".json")
+    settings = json.loads(config.read_text(encoding="utf-8"))
+    settings["inference"]["noise_scale"] = 0.5
+    config.write_text(json.dumps(settings), encoding="utf-8")
+    assert synthesized() == 1
+
+
+def test_prepare_reports_each_missing_line(tmp_path: Path) -> None:
+    steps: list[int] = []
+
+    class Counter:
+        def __init__(self, lines: int) -> None:
+            steps.append(lines)
+
+        def __enter__(self):  # noqa: ANN204
+            return lambda: steps.append(-1)
+
+        def __exit__(self, *_: object) -> None:
+            steps.append(0)
+
+    speech = EngineSpeech(cache_dir=tmp_path, progress=Counter)
+    speech.clip("One.", JOE)
+    speech.prepare(["One.", "Two.", "Three.", "Two."], JOE)
+    assert steps == [2, -1, -1, 0]
+    speech.prepare(["One.", "Two."], JOE)
+    assert steps == [2, -1, -1, 0]
+    assert speech.synthesized == 3
