@@ -98,7 +98,7 @@ def test_unknown_voice_in_a_script_is_located_and_lists_the_voices(
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     asked = name.removeprefix("espeak:")
-    assert line.startswith(f"{path}:5:9: error: no voice named {asked!r}; installed voices "
+    assert line.startswith(f"{path}:5:9: error: no voice named {asked!r} (hint: voices "
                            f"for 'en': {JOE}, espeak:gmw/en, ")
     assert "espeak:gmw/en-us" in line
     assert not (tmp_path / "out.wav").exists()
@@ -107,7 +107,7 @@ def test_unknown_voice_in_a_script_is_located_and_lists_the_voices(
 def test_unknown_voice_on_the_command_line_is_located_at_the_option(tmp_path: Path) -> None:
     done = run("show", str(script(tmp_path, None)), "--voice", "piper:nobody")
     assert done.returncode == 2
-    assert done.stderr.startswith("--voice:1:1: error: no voice named 'piper:nobody'; ")
+    assert done.stderr.startswith("--voice:1:1: error: no voice named 'piper:nobody' (hint: ")
 
 
 def test_a_voice_of_another_language_is_a_warning(tmp_path: Path) -> None:

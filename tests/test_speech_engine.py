@@ -221,7 +221,7 @@ def busy_init(self, proxy):
 
 espeak.EspeakDriver.__init__ = busy_init
 speech = EngineSpeech(cache_dir=Path(sys.argv[1]))
-print(speech.duration_ms("Go!", VoiceSettings()) > 100)
+print(speech.duration_ms("Go!", VoiceSettings(name="espeak:")) > 100)
 """
 
 
