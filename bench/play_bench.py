@@ -49,7 +49,7 @@ from voiceguide.play.layout import frame  # noqa: E402
 from voiceguide.play.screen import Screen  # noqa: E402
 from voiceguide.play.view import SessionView  # noqa: E402
 from voiceguide.render.samples import SAMPLE_RATE  # noqa: E402
-from voiceguide.speech.engine import EngineSpeech  # noqa: E402
+from voiceguide.speech.engine import EngineSpeech, describe  # noqa: E402
 from voiceguide.timeline.events import Timeline  # noqa: E402
 
 ROUND = """\
@@ -243,7 +243,8 @@ def main() -> None:
     heard = recorder.wall_time(first_sound(recording, start=boundary)) - launched
     onsets = cue_onsets(recording[boundary:], timeline)
     errors = np.abs([o.error_ms for o in onsets])
-    print(f"session: {timeline.total_ms / 60000:.1f} min, {len(onsets)} cue sounds")
+    print(f"session: {timeline.total_ms / 60000:.1f} min, {len(onsets)} cue sounds, "
+          f"voice {describe(timeline.voice)}")
     print(f"onset error: max {errors.max():.2f} ms, mean {errors.mean():.2f} ms "
           f"(target max <= 10 ms: {errors.max() / 10:.2f} of it)")
     print(f"the sink's floor (pacat's launch to its click heard, same run): {floor:.3f} s")

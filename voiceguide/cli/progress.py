@@ -30,7 +30,8 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None] | Non
 @contextmanager
 def synthesis_progress(lines: int) -> Iterator[Callable[[], None]]:
     """``synthesizing N lines``, one step a line."""
-    with progress_bar(lines, f"synthesizing {lines} lines") as advance:
+    label = f"synthesizing {lines} line{'s' if lines != 1 else ''}"
+    with progress_bar(lines, label) as advance:
         yield (lambda: advance(1)) if advance else _nothing
 
 
