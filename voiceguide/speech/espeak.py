@@ -38,7 +38,8 @@ def import_pyttsx3() -> ModuleType:
         raise SpeechEngineError(
             "speech needs the pyttsx3 package: `pip install pyttsx3`"
         ) from exc
-    return pyttsx3
+    module: ModuleType = pyttsx3
+    return module
 
 
 def load_espeak() -> ModuleType:
@@ -71,7 +72,7 @@ def _load_bundled_espeak() -> ModuleType:
 def prepare_driver() -> None:
     """Load the library and silence the driver, which prints a line for every file it saves."""
     load_espeak()
-    importlib.import_module("pyttsx3.drivers.espeak").print = _discard
+    vars(importlib.import_module("pyttsx3.drivers.espeak"))["print"] = _discard
 
 
 def synchronize() -> None:
