@@ -179,7 +179,7 @@ class Layout:
             self._section_start, end, block, label, kind, set_, work, name or label,
             of=part.of if part else None, reps=counted.reps if counted else None,
             rep_ms=counted.rep_ms if counted else None, unit=counted.unit if counted else None,
-            sides=bool(counted and counted.sides)))
+            sides=bool(counted and counted.sides), setup=counted.setup if counted else ""))
         self._section_start = end
 
     # -- parts ----------------------------------------------------------------------------

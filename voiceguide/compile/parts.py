@@ -57,8 +57,9 @@ class Work:
     second with beeps, the last a second before the start; the go beep sounds at the
     start, with ``go`` spoken (None when a mark speaks at offset 0).
 
-    ``name``, ``of``, ``reps`` (each ``rep_ms``, counted in ``unit``) and ``sides`` are
-    what the live display shows; they go into the part's sections as they are.
+    ``name``, ``of``, ``reps`` (each ``rep_ms``, counted in ``unit``), ``sides`` and
+    ``setup`` (the block's setup line, a move's ``say``) are what the live display shows;
+    they go into the part's sections as they are.
     """
 
     block: int
@@ -78,6 +79,7 @@ class Work:
     rep_ms: int | None = None
     unit: Literal["rep", "step"] | None = None
     sides: bool = False
+    setup: str = ""
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,8 @@ class Planner:
             yield Work(i, j, move.name, "move", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go,
                        move.time_ms, tuple(marks), (), move.loc, name=move.name,
-                       of=len(block.moves), sides=move.sides)
+                       of=len(block.moves), sides=move.sides,
+                       setup=_sentence(move.say.text) if move.say else "")
 
     def _sets(self, i: int, block: SetBlock) -> Iterator[Part]:
         form = self._form(block)
@@ -242,7 +243,8 @@ class Planner:
             yield Work(i, k, label, "set", tuple(lead_in),
                        self._countdown(block.countdown_s, block.loc), go, ms, marks, cues,
                        block.loc, name=block.name, of=block.sets, reps=count.reps,
-                       rep_ms=count.rep_ms, unit=count.unit)
+                       rep_ms=count.rep_ms, unit=count.unit,
+                       setup=_sentence(block.setup.text) if block.setup else "")
 
     def _setup(self, i: int, block: SetBlock) -> Pause | None:
         """The time to get set up before a block's first set: its ``setup_time``, plus

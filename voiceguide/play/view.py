@@ -92,10 +92,6 @@ class SessionView:
         self._starts = [s.start_ms for s in self.sections]
         self.events = timeline.events
         self._event_starts = [e.at_ms for e in self.events]
-        self._setups: dict[int, str] = {}
-        for event in self.events:
-            if event.tag == "setup":
-                self._setups.setdefault(event.block, event.text)
 
     def status(self, at_ms: int, *, paused: bool = False) -> Status:
         index = max(0, bisect.bisect_right(self._starts, at_ms) - 1)
@@ -160,17 +156,5 @@ class SessionView:
         if following >= len(self.sections):
             return None
         section = self.sections[following]
-        setup = ""
-        if section.work:
-            setup = self._setups.get(section.block, "")
-            if not setup and section.kind == "move":
-                setup = self._move_say(following)
         return NextUp(section.name or section.label, tuple(self._set_count(following)),
-                      section.end_ms - section.start_ms, setup)
-
-    def _move_say(self, index: int) -> str:
-        """A warm-up move's own ``say``, spoken in its get-ready."""
-        ready = self.sections[index - 1]
-        begin = bisect.bisect_left(self._event_starts, ready.start_ms)
-        end = bisect.bisect_left(self._event_starts, ready.end_ms)
-        return next((e.text for e in self.events[begin:end] if e.tag == "say"), "")
+                      section.end_ms - section.start_ms, section.setup)

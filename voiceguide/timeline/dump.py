@@ -25,13 +25,13 @@ def _where(block: int, set_: int | None, rep: int | None) -> str:
 
 
 def _totals(s: Section) -> str:
-    """What the live display counts: ``name 'Squat' of 3 reps 8x3000ms sides``."""
+    """What the live display shows: ``name 'Squat' of 3 reps 8x3000ms sides setup '...'``."""
     text = f" name {s.name!r}" if s.name != s.label else ""
     if s.of is not None:
         text += f" of {s.of}"
     if s.reps is not None:
         text += f" {s.unit}s {s.reps}x{s.rep_ms}ms"
-    return text + (" sides" if s.sides else "")
+    return text + (" sides" if s.sides else "") + (f" setup {s.setup!r}" if s.setup else "")
 
 
 def _event(e: Event) -> str:

@@ -73,6 +73,9 @@ class Section:
     unit: Literal["rep", "step"] | None = None
     sides: bool = False
     """A warm-up move done on one side, then (from halfway) the other."""
+    setup: str = ""
+    """How to get into position: the block's ``setup`` line (a warm-up move: its ``say``),
+    shown during the rest before the set."""
 
 
 @dataclass(frozen=True)
