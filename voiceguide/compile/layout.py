@@ -18,7 +18,7 @@ from typing import Literal
 
 from voiceguide.compile.parts import Line, Mark, Part, Pause, Talk, Work
 from voiceguide.compile.placement import SpeechTrack
-from voiceguide.compile.plan import TIME_LEFT_MS
+from voiceguide.compile.timed import TIME_LEFT_MS
 from voiceguide.errors import ScriptError
 from voiceguide.problems import Loc, Problem
 from voiceguide.script.model import VoiceSettings
