@@ -145,3 +145,18 @@ def test_a_week_that_adds_load_adds_time_to_load_it() -> None:
 
     assert setup_ms(1) == (15_000, [])
     assert setup_ms(2) == (35_000, ["Load 10 kg."])
+
+
+def test_ten_seconds_left_follows_a_long_announcement_between_blocks() -> None:
+    """Between blocks the next block's announcement and setup may take more than ten
+    seconds: they come first, then "Ten seconds left." ten seconds before the go."""
+    long_setup = Spoken("Set the bench against the wall and sit in front of it. " * 3)
+    tl = compiled(Hold(name="A", time_ms=20_000, rest_ms=60_000),
+                  Hold(name="B", time_ms=20_000, setup=long_setup),
+                  speech=FakeSpeech(ms_per_char=50))
+    go_b = [e.at_ms for e in tl.events if e.sound == "go"][1]
+    said = [(e.at_ms, e.tag, e.block) for e in tl.events if e.kind == "speech"]
+    setup_at = next(at for at, tag, _ in said if tag == "setup")
+    assert (go_b - 10_000, "time_left", 1) in said
+    assert setup_at < go_b - 10_000
+    assert longest_silence(tl)[0] <= 30_000

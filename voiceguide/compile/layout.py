@@ -258,7 +258,7 @@ class Layout:
         for line in nxt.lead_in:
             self._flow(line, nxt.block, nxt.set)
         if late is not None and self._track.is_free(end - TIME_LEFT_MS, end, PAUSE_MS):
-            self._speak(end - TIME_LEFT_MS, late, part.block, part.set)
+            self._speak(end - TIME_LEFT_MS, late, nxt.block, nxt.set)
         self._go_at = end
 
     def _interim_calls(self, part: Pause, calls: dict[int, Line], start: int, end: int,

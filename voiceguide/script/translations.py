@@ -11,6 +11,7 @@ applied by ``translated`` when the session is played in another language.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Mapping
 
 from voiceguide.problems import Loc
@@ -111,7 +112,7 @@ def convert_translations(node: Node, script: Script, issues: list[Issue]) -> Tra
                                          "script is written in",
                                 "translate into another language, or leave it out"))
             continue
-        table = collect(lambda n, lang=language: mapping(n, f"translations.{lang}"),
+        table = collect(functools.partial(mapping, what=f"translations.{language}"),
                         table_node, issues)
         if table is None:
             continue
