@@ -80,3 +80,13 @@ def test_fewer_reps_on_the_command_line_drop_a_later_cue_with_a_warning(tmp_path
     result = CliRunner().invoke(main, ["validate", str(script)])
     assert result.exit_code == 2
     assert "error: cues.reps: rep 6 is beyond the 5 reps of Squat" in result.output
+
+
+def test_talk_sets_how_much_the_coach_says() -> None:
+    tags = {level: {e["tag"] for e in timeline("--talk", level)["events"]}
+            for level in ("minimal", "normal", "chatty")}
+    assert not tags["minimal"] & {"cue", "time_left", "halfway"}
+    assert {"cue", "time_left", "halfway", "tempo"} <= tags["normal"] <= tags["chatty"]
+    spoken = {level: sum(e["kind"] == "speech" for e in timeline("--talk", level)["events"])
+              for level in ("minimal", "normal", "chatty")}
+    assert spoken["minimal"] < spoken["normal"] < spoken["chatty"]

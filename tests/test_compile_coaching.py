@@ -160,3 +160,11 @@ def test_ten_seconds_left_follows_a_long_announcement_between_blocks() -> None:
     assert (go_b - 10_000, "time_left", 1) in said
     assert setup_at < go_b - 10_000
     assert longest_silence(tl)[0] <= 30_000
+
+
+def test_a_march_step_too_short_for_side_and_count_warns() -> None:
+    from voiceguide.script.model import March
+
+    tl = compiled(March(name="March", reps=2, step_ms=400, countdown_s=0))
+    assert any("'Right, one.' takes 0.5 s, longer than the 0.4 s it has" in w.message
+               for w in tl.warnings)

@@ -156,11 +156,15 @@ class Layout:
                        "left out: the timing is too tight for this voice and rate")
 
     def _cue(self, line: Line, earliest: int, latest_end: int, block: int, set_: int | None,
-             rep: int | None, where: str) -> None:
+             rep: int | None, where: str | None) -> None:
+        """A flexible line in the first gap after ``earliest``; one that finds none is
+        dropped, with a warning naming ``where`` (None: a repeat, dropped silently)."""
         length = self.length(line.text)
         at = self._track.first_free(earliest, length, latest_end, CUE_MARGIN_MS)
         if at is None:
             self._count(dropped=1)
+            if where is None:
+                return
             self._warn(line.loc, "drop", line.tag,
                        f"'{line.text}' is dropped: no gap of {_seconds(length)} left for it "
                        f"in {where}")
@@ -248,7 +252,7 @@ class Layout:
             self._cue(part.say, self.t, free_until, part.block, part.set, None, "the rest")
         if part.form is not None:
             self._cue(part.form, (self.t + free_until) // 2, free_until, part.block,
-                      part.set, None, "the rest")
+                      part.set, None, None)
         self._section(lead_start, part.block, part.label,
                       "setup" if part.kind == "setup" else "rest", part.set)
         self.t = lead_start
@@ -301,6 +305,8 @@ class Layout:
         where = f"{part.label} ({_seconds(part.duration_ms)})"
         for cue in sorted(part.cues, key=lambda c: c.offset_ms):
             self._cue(cue.line, start + cue.offset_ms, end, block, set_, cue.rep, where)
+        for cue in part.again:
+            self._cue(cue.line, start + cue.offset_ms, end, block, set_, cue.rep, None)
         self._beep(end, "end", block, set_)
         self._section(end, block, part.label, part.kind, set_, work=True, name=part.name,
                       part=part)

@@ -80,6 +80,9 @@ class Work:
     unit: Literal["rep", "step"] | None = None
     sides: bool = False
     setup: str = ""
+    again: tuple[Cue, ...] = ()
+    """Form cues said again (``talk: chatty``) where the ``cues`` left room; silently
+    left out where they did not."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class Pause:
     that set's lead-in.
 
     ``head`` is said at its start, then ``preview`` (dropped first when time is short);
-    ``say`` and ``form`` (a form cue, at ``chatty``) are flexible. ``calls`` are the time
+    ``say`` is flexible, and so is ``form`` (a form cue again, at ``chatty``), which is
+    left out silently when it finds no room. ``calls`` are the time
     calls it may make, as (ms left, line), from ten seconds up; empty: none. A ``strict``
     pause (a rest the script timed) that has to grow to fit its speech is a warning; a
     transition just grows.

@@ -178,15 +178,16 @@ class Planner:
             else:
                 ms, marks, cues = self.timed.march(block)
                 count = Count(2 * block.reps, block.step_ms, "step")
+            again: tuple[Cue, ...] = ()
             if block.talk == "minimal":
                 cues = ()
             elif block.talk == "chatty" and ms >= LONG_MS and not isinstance(block, March):
-                cues += tuple(Cue(ms * 2 // 3, line) for line in form)
+                again = tuple(Cue(ms * 2 // 3, line) for line in form)
             yield Work(i, k, label, "set", tuple(lead_in),
                        self.timed.countdown(block.countdown_s, block.loc), go, ms, marks, cues,
                        block.loc, name=block.name, of=block.sets, reps=count.reps,
                        rep_ms=count.rep_ms, unit=count.unit,
-                       setup=sentence(block.setup.text) if block.setup else "")
+                       setup=sentence(block.setup.text) if block.setup else "", again=again)
 
     def _setup(self, i: int, block: SetBlock) -> Pause | None:
         """The time to get set up before a block's first set: its ``setup_time``, plus
