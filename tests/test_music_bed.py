@@ -167,6 +167,6 @@ def test_the_live_display_shows_the_track_playing(tmp_path: Path) -> None:
     timeline = timeline_of([], 30_000)
     renderer = Renderer(timeline, FakeSpeech(), music=music(tmp_path / "tracks"))
     view = SessionView(timeline, music=renderer.track_name)
-    assert [view.status(ms).music for ms in (1_000, 12_000, 25_000)] == ["a.wav", "b.wav",
+    assert [view.status(ms).music for ms in (1_000, 12_000, 19_000)] == ["a.wav", "b.wav",
                                                                          "a.wav"]
     assert SessionView(timeline).status(1_000).music == ""
