@@ -4,6 +4,7 @@ ffmpeg decodes sine tones made for each test; speech is the fast fake."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from tests.music_support import frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
 from voiceguide.play.display import SessionView
 from voiceguide.render.ducking import BRIDGE_MS, LEAD_MS
+from voiceguide.render.heads import HEAD_MS, HeadCache
 from voiceguide.render.mixer import Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import BeepSettings
@@ -170,3 +172,22 @@ def test_the_live_display_shows_the_track_playing(tmp_path: Path) -> None:
     assert [view.status(ms).music for ms in (1_000, 12_000, 19_000)] == ["a.wav", "b.wav",
                                                                          "a.wav"]
     assert SessionView(timeline).status(1_000).music == ""
+
+
+def test_the_beds_first_seconds_come_from_the_head_cache(tmp_path: Path) -> None:
+    for name, hz in (("1.mp3", 440), ("2.ogg", 550)):
+        tone(tmp_path / "folder" / name, hz, 4)
+    timeline = timeline_of([say(500, "one"), say(5_000, "two")], 9_000)
+    heads = HeadCache(tmp_path / "heads")
+    first = replace(music(tmp_path / "folder"), heads=heads)
+    exported = Renderer(timeline, FakeSpeech(), music=first).render()
+    assert len(list((tmp_path / "heads").glob("*.f32"))) == 1
+    warnings: list[str] = []
+    no_decoder = replace(music(tmp_path / "folder", warnings=warnings),
+                         ffmpeg=str(tmp_path / "no-ffmpeg"), heads=heads)
+    start = Renderer(timeline, FakeSpeech(), music=no_decoder).render(0, HEAD_MS)
+    assert warnings == []  # no decoder was started
+    assert np.array_equal(start, exported[: len(start)])
+    again = Renderer(timeline, FakeSpeech(), music=replace(first, heads=heads))
+    assert np.array_equal(np.concatenate([again.render(0, HEAD_MS),
+                                          again.render(HEAD_MS)]), exported)

@@ -43,6 +43,8 @@ __all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "l
 
 MEMO_NAME = "music-tracks.json"
 """The file in the user cache folder remembering track lengths."""
+HEADS_FOLDER = "music-heads"
+"""The folder there keeping the first seconds of each bed (``render/heads.py``)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
     Raises MusicError (the command line's music) or ScriptError (the script's, located).
     """
     from voiceguide.ffmpeg import find_ffmpeg
+    from voiceguide.render.heads import HeadCache
     from voiceguide.render.mixer import Music
     from voiceguide.render.tracks import load_tracks
 
@@ -105,7 +108,8 @@ def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
                                    f"music.path: {exc.message}", exc.hint)]) from None
     volume = settings.volume if request.volume is None else request.volume
     duck = settings.duck if request.duck is None else request.duck
-    return Music(tracks=tracks, volume_db=volume, duck_db=duck, ffmpeg=ffmpeg, warn=warn)
+    return Music(tracks=tracks, volume_db=volume, duck_db=duck, ffmpeg=ffmpeg, warn=warn,
+                 heads=HeadCache(memo_file().parent / HEADS_FOLDER))
 
 
 def load_checked(path: Path) -> Script:

@@ -51,7 +51,7 @@ from voiceguide.export import sinks as encode
 from voiceguide.export import tags as metadata
 from voiceguide.export.tags import Tags
 from voiceguide.inputs import UnreadableInput, open_regular, read_limited
-from voiceguide.render import bed, decode, ducking, tracks
+from voiceguide.render import bed, decode, ducking, heads, tracks
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
 from voiceguide.render.beeps import CueSounds
@@ -76,7 +76,7 @@ KEY = re.compile(r"[0-9a-f]{64}")
 """What an entry's file names start with (a hex SHA-256)."""
 BLOCK = 1 << 20
 """Bytes copied at a time."""
-BYTE_MODULES = (audio, render, bed, decode, ducking, tracks, encode, metadata)
+BYTE_MODULES = (audio, render, bed, decode, ducking, heads, tracks, encode, metadata)
 """Modules whose code decides the samples, the encoding and the tags of a file."""
 
 

@@ -12,6 +12,9 @@ samples. Only the tracks under the chunk are decoded, each by its own ffmpeg pip
 A track that fails while playing (deleted, damaged) is dropped from there on with a
 warning: the next track fades in where it stopped, and the rest of the layout follows
 from there (the session goes on; only its music changes).
+
+With a ``HeadCache``, the bed's first ``HEAD_MS`` come from disk once any session has
+played or exported them (``heads.py``).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from voiceguide.render import decode
 from voiceguide.render.decode import SKIP_LIMIT_S, TrackFailed, TrackReader
+from voiceguide.render.heads import HEAD_MS, HeadCache, head_key
 from voiceguide.render.tracks import Track
 
 CROSSFADE_MS = 3_000
@@ -82,7 +88,8 @@ class MusicBed:
     """The tracks laid out over ``total`` samples at ``rate`` Hz, ``channels`` channels."""
 
     def __init__(self, tracks: Sequence[Track], *, rate: int, channels: int, total: int,
-                 ffmpeg: str, warn: Warn, crossfade_ms: int = CROSSFADE_MS) -> None:
+                 ffmpeg: str, warn: Warn, crossfade_ms: int = CROSSFADE_MS,
+                 heads: HeadCache | None = None) -> None:
         self.tracks = list(tracks)
         self.rate = rate
         self.channels = channels
@@ -94,6 +101,14 @@ class MusicBed:
         self._failed: set[int] = set()
         self.placements = lay_out(self._lengths, total, self._crossfade)
         self._readers: dict[int, TrackReader] = {}
+        self._heads = heads
+        self._head_shape = (min(total, HEAD_MS * rate // 1000), channels)
+        self._head: np.ndarray | None = None
+        if heads is not None:
+            self._head_key = head_key(self.tracks, rate=rate, channels=channels,
+                                      crossfade=self._crossfade,
+                                      code=[Path(__file__), Path(decode.__file__)])
+            self._head = heads.load(self._head_key, self._head_shape)
 
     def _index(self) -> tuple[list[int], list[int]]:
         return [p.start for p in self.placements], [p.end for p in self.placements]
@@ -109,7 +124,23 @@ class MusicBed:
     def add_to(self, out: np.ndarray, first: int, gains: np.ndarray) -> None:
         """Add the bed from sample ``first`` into ``out`` (``(n, channels)`` float32),
         each sample times ``gains`` (``(n,)``)."""
-        last = first + len(out)
+        out += self.samples(first, len(out)) * gains[:, None]
+
+    def samples(self, first: int, count: int) -> np.ndarray:
+        """The bed's ``count`` samples from sample ``first``, ``(count, channels)``."""
+        head = self._head
+        if head is not None and first + count <= len(head):
+            return head[first: first + count]
+        bed = self._decode(first, count)
+        if self._heads is not None and head is None and first == 0 and (
+                count >= self._head_shape[0]):
+            self._head = bed[: self._head_shape[0]].copy()
+            self._heads.store(self._head_key, self._head)
+        return bed
+
+    def _decode(self, first: int, count: int) -> np.ndarray:
+        out = np.zeros((count, self.channels), np.float32)
+        last = first + count
         i = 0
         while True:
             starts, ends = self._index()
@@ -124,13 +155,14 @@ class MusicBed:
                 except TrackFailed as exc:
                     self._drop(i, begin, str(exc))
                     continue
-                curve = gains[begin - first: end - first] * self._fades(placement, begin, end)
-                out[begin - first: end - first] += samples * curve[:, None]
+                fades = self._fades(placement, begin, end)
+                out[begin - first: end - first] += samples * fades[:, None]
             if placement.end <= last:
                 self._close(i)
             i += 1
         for index in [k for k in self._readers if self.placements[k].end <= first]:
             self._close(index)
+        return out
 
     def _fades(self, placement: Placement, begin: int, end: int) -> np.ndarray:
         gain = np.ones(end - begin, np.float32)

@@ -35,6 +35,7 @@ import numpy as np
 from voiceguide.render.bed import MusicBed, Warn
 from voiceguide.render.beeps import CueSounds, load_cue_sounds
 from voiceguide.render.ducking import bed_level
+from voiceguide.render.heads import HeadCache
 from voiceguide.render.samples import SAMPLE_RATE, ms_to_samples, resample, to_float
 from voiceguide.render.tracks import Track
 from voiceguide.speech.protocol import SpeechSource
@@ -68,6 +69,8 @@ class Music:
     duck_db: float
     ffmpeg: str
     warn: Warn
+    heads: HeadCache | None = None
+    """Where the bed's first seconds are kept (None: decoded every time)."""
 
 
 class Renderer:
@@ -95,7 +98,7 @@ class Renderer:
                        for name, sound in cues.sounds.items()}
         self.bed = None if music is None else MusicBed(
             music.tracks, rate=rate, channels=self.channels, total=self.total_samples,
-            ffmpeg=music.ffmpeg, warn=music.warn)
+            ffmpeg=music.ffmpeg, warn=music.warn, heads=music.heads)
         self._level = None if music is None else bed_level(
             timeline, rate=rate, volume_db=music.volume_db, duck_db=music.duck_db)
         self._last_use: dict[str, int] = {}
