@@ -100,7 +100,9 @@ class MusicBed:
         self._lengths = [int(t.seconds * rate) for t in self.tracks]
         self._failed: set[int] = set()
         self.placements = lay_out(self._lengths, total, self._crossfade)
+        self._index()
         self._readers: dict[int, TrackReader] = {}
+        self._work = np.empty((0, channels), np.float32)
         self._heads = heads
         self._head_shape = (min(total, HEAD_MS * rate // 1000), channels)
         self._head: np.ndarray | None = None
@@ -110,13 +112,14 @@ class MusicBed:
                                       code=[Path(__file__), Path(decode.__file__)])
             self._head = heads.load(self._head_key, self._head_shape)
 
-    def _index(self) -> tuple[list[int], list[int]]:
-        return [p.start for p in self.placements], [p.end for p in self.placements]
+    def _index(self) -> None:
+        """Where the placements start and end, for bisecting (after any change)."""
+        self._starts = [p.start for p in self.placements]
+        self._ends = [p.end for p in self.placements]
 
     def track_at(self, sample: int) -> Track | None:
         """The track heard at ``sample`` (the newer one during a crossfade)."""
-        starts = [p.start for p in self.placements]
-        i = bisect.bisect_right(starts, sample) - 1
+        i = bisect.bisect_right(self._starts, sample) - 1
         if i < 0 or sample >= self.placements[i].end:
             return None
         return self.tracks[self.placements[i].track]
@@ -127,7 +130,8 @@ class MusicBed:
         out += self.samples(first, len(out)) * gains[:, None]
 
     def samples(self, first: int, count: int) -> np.ndarray:
-        """The bed's ``count`` samples from sample ``first``, ``(count, channels)``."""
+        """The bed's ``count`` samples from sample ``first``, ``(count, channels)``; valid
+        until the next call."""
         head = self._head
         if head is not None and first + count <= len(head):
             return head[first: first + count]
@@ -139,12 +143,15 @@ class MusicBed:
         return bed
 
     def _decode(self, first: int, count: int) -> np.ndarray:
-        out = np.zeros((count, self.channels), np.float32)
+        """The bed decoded into the work buffer (reused, so valid until the next call)."""
+        if len(self._work) < count:
+            self._work = np.empty((count, self.channels), np.float32)
+        out = self._work[:count]
+        out.fill(0.0)
         last = first + count
         i = 0
         while True:
-            starts, ends = self._index()
-            i = max(i, bisect.bisect_right(ends, first))
+            i = max(i, bisect.bisect_right(self._ends, first))
             if i >= len(self.placements) or self.placements[i].start >= last:
                 break
             placement = self.placements[i]
@@ -204,6 +211,7 @@ class MusicBed:
         following = self.placements[index + 1: index + 2]
         if following and following[0].start <= at:
             self.placements[index] = cut
+            self._index()
             return
         for k in [k for k in self._readers if k > index]:
             self._close(k)
@@ -211,6 +219,7 @@ class MusicBed:
             self._lengths, self.total, self._crossfade, start=at,
             first=(placement.track + 1) % len(self.tracks), fade_in=self._crossfade,
             skip=frozenset(self._failed))]
+        self._index()
 
     def _close(self, index: int) -> None:
         reader = self._readers.pop(index, None)
