@@ -1,15 +1,19 @@
 """Audio sinks: chunks of rendered int16 samples in, one finished file out.
 
 WAV is written directly (``wave``, no ffmpeg). MP3, OGG and FLAC go through one ffmpeg
-process reading raw samples on a pipe, so encoding runs in parallel with rendering and
-nothing but one chunk is ever held. Sinks write to the path they are given (export
-hands them a temp file); an error or interrupt kills ffmpeg and raises.
+process reading raw samples on a pipe, fed by a thread of its own, so encoding runs in
+parallel with rendering (the encoder is the slowest part: it must never wait for the
+next chunk) and at most ``QUEUED_CHUNKS`` chunks are ever held. Sinks write to the path
+they are given (export hands them a temp file); an error or interrupt kills ffmpeg and
+raises.
 """
 
 from __future__ import annotations
 
+import queue
 import subprocess
 import tempfile
+import threading
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +23,12 @@ from typing import IO, Protocol
 import numpy as np
 
 from voiceguide.errors import FfmpegMissingError, OutputError
-from voiceguide.ffmpeg import FFMPEG_HINT, find_ffmpeg
+from voiceguide.ffmpeg import FFMPEG_HINT, find_ffmpeg, widen
 from voiceguide.render.samples import SAMPLE_RATE
 
 FORMATS = ("wav", "mp3", "ogg", "flac")
+QUEUED_CHUNKS = 2
+"""Chunks rendered ahead of the encoder at most."""
 CODEC_ARGS = {
     "mp3": ("-c:a", "libmp3lame", "-b:a", "64k", "-write_id3v2", "0"),
     "ogg": ("-c:a", "libvorbis", "-q:a", "4"),
@@ -89,35 +95,58 @@ class FfmpegSink:
                     command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                     stderr=self._log, start_new_session=True, pass_fds=(out.fileno(),),
                 )
+                widen(self._process.stdin)
             except OSError as exc:
                 self._log.close()
                 raise FfmpegMissingError(
                     f"cannot run {ffmpeg}: {exc.strerror}; {FFMPEG_HINT}") from exc
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
+        self._broken = False
+        self._feeder = threading.Thread(target=self._feed, name="voiceguide-encode",
+                                        daemon=True)
+        self._feeder.start()
 
-    def write(self, samples: np.ndarray) -> None:
+    def _feed(self) -> None:
+        """Write queued chunks to ffmpeg until None; once the pipe breaks (ffmpeg
+        failed or was killed), drop the rest."""
         stdin = self._process.stdin
         assert stdin is not None
-        try:
-            stdin.write(samples.astype("<i2", copy=False).tobytes())
-        except BrokenPipeError:
+        while (data := self._queue.get()) is not None:
+            if not self._broken:
+                try:
+                    stdin.write(data)
+                except (BrokenPipeError, OSError, ValueError):
+                    self._broken = True
+
+    def write(self, samples: np.ndarray) -> None:
+        if self._broken:
+            self._stop_feeding()
             self._process.wait()
-            raise self._failure() from None
+            raise self._failure()
+        self._queue.put(samples.astype("<i2", copy=False).tobytes())
 
     def close(self) -> None:
         """Let ffmpeg finish the file; OutputError if it failed (disk full, ...)."""
+        self._stop_feeding()
         try:
             if self._process.stdin:
                 self._process.stdin.close()
         except BrokenPipeError:
             pass
-        if self._process.wait() != 0:
+        if self._process.wait() != 0 or self._broken:
             raise self._failure()
         self._log.close()
 
     def kill(self) -> None:
         self._process.kill()
         self._process.wait()
+        self._stop_feeding()
         self._log.close()
+
+    def _stop_feeding(self) -> None:
+        if self._feeder.is_alive():
+            self._queue.put(None)
+            self._feeder.join()
 
     def _failure(self) -> OutputError:
         self._log.seek(0)

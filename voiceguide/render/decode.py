@@ -21,6 +21,8 @@ from typing import IO
 
 import numpy as np
 
+from voiceguide.ffmpeg import widen
+
 SKIP_LIMIT_S = 20
 """A reader asked for a later sample reads up to this many seconds to get there; further
 on, it starts ffmpeg again at that sample (seeking costs one ffmpeg start, about 30 ms)."""
@@ -56,6 +58,7 @@ class TrackReader:
         except OSError as exc:
             self._log.close()
             raise TrackFailed(f"cannot run {ffmpeg}: {exc.strerror or exc}") from exc
+        widen(self._process.stdout)
         try:
             self.skip(start - self.position)
         except TrackFailed:

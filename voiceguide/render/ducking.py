@@ -48,12 +48,36 @@ class BedLevel:
     duck_y: np.ndarray
 
     def gains(self, first: int, count: int) -> np.ndarray:
-        """Linear gains (float32) of samples ``first`` .. ``first + count``."""
-        at = np.arange(first, first + count, dtype=np.float64)
+        """Linear gains (float32) of samples ``first`` .. ``first + count``.
+
+        Computed per sample only on the ramps; between breakpoints where neither curve
+        moves (most of a session), one value fills the span.
+        """
+        last = first + count
+        inside = [x for xs in (self.fade_x, self.duck_x)
+                  for x in xs[(xs > first) & (xs < last)]]
+        edges = sorted({first, last, *(int(np.ceil(x)) for x in inside)})
+        out = np.empty(count, np.float32)
+        for begin, end in zip(edges, edges[1:], strict=False):
+            if begin >= end:
+                continue
+            ends = np.array([begin, end - 1], np.float64)
+            if np.ptp(self._curves(ends)[0]) == 0 and np.ptp(self._curves(ends)[1]) == 0:
+                out[begin - first: end - first] = self._gain(ends[:1])[0]
+            else:
+                at = np.arange(begin, end, dtype=np.float64)
+                out[begin - first: end - first] = self._gain(at)
+        return out
+
+    def _curves(self, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         fade = np.interp(at, self.fade_x, self.fade_y)
-        depth = np.interp(at, self.duck_x, self.duck_y) if len(self.duck_x) else 0.0
-        db = self.volume_db - self.duck_db * depth
-        return (fade * np.power(10.0, db / 20.0)).astype(np.float32)
+        depth = (np.interp(at, self.duck_x, self.duck_y) if len(self.duck_x)
+                 else np.zeros_like(at))
+        return fade, depth
+
+    def _gain(self, at: np.ndarray) -> np.ndarray:
+        fade, depth = self._curves(at)
+        return fade * np.power(10.0, (self.volume_db - self.duck_db * depth) / 20.0)
 
 
 def ducked_spans(timeline: Timeline) -> list[tuple[int, int]]:
