@@ -13,12 +13,13 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.music_support import frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
-from voiceguide.play.display import SessionView
+from voiceguide.play.view import SessionView
 from voiceguide.render.ducking import BRIDGE_MS, LEAD_MS
 from voiceguide.render.heads import HEAD_MS, HeadCache
 from voiceguide.render.mixer import Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import BeepSettings
+from voiceguide.timeline.events import Section
 
 HZ = 1000.0
 
@@ -166,7 +167,8 @@ def test_a_track_failing_mid_session_is_skipped_with_a_warning(tmp_path: Path) -
 def test_the_live_display_shows_the_track_playing(tmp_path: Path) -> None:
     tone(tmp_path / "tracks" / "a.wav", 440, 10)
     tone(tmp_path / "tracks" / "b.wav", 660, 10)
-    timeline = timeline_of([], 30_000)
+    timeline = replace(timeline_of([], 30_000),
+                       sections=(Section(0, 30_000, 0, "Plank", "set", set=1, work=True),))
     renderer = Renderer(timeline, FakeSpeech(), music=music(tmp_path / "tracks"))
     view = SessionView(timeline, music=renderer.track_name)
     assert [view.status(ms).music for ms in (1_000, 12_000, 19_000)] == ["a.wav", "b.wav",
