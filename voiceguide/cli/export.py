@@ -28,6 +28,7 @@ from voiceguide.errors import UsageError
 from voiceguide.export.captions import CAPTION_FORMATS
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.weeks import MAX_WEEK, WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
+from voiceguide.problems import printable
 
 
 def interrupt(signum: int, frame: FrameType | None) -> None:
@@ -139,4 +140,4 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
     click.echo(f"wrote {len(done.files)} file(s), {minutes}:{seconds:02d} of audio{reused}:",
                err=True)
     for path in done.files:
-        click.echo(str(path))
+        click.echo(printable(path))
