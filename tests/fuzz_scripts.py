@@ -47,7 +47,7 @@ KEYS = ["workout", "blocks", "defaults", "phrases", "progression", "format", "vo
         "beeps", "language", "week", "set", "sets", "reps", "rest", "tempo", "time", "cues",
         "every", "interval", "say", "at", "start", "halfway", "last", "moves", "name",
         "sides", "countdown", "hold", "exercise", "warmup", "march", "volume", "rate",
-        "sound", "talk", "weight", "get_ready"]
+        "sound", "talk", "weight", "get_ready", "translations", "tempo_words", "music"]
 
 
 def seeds() -> list[str]:
@@ -206,9 +206,17 @@ def run(seed: int, count: int) -> dict[str, object]:
             signal.setitimer(signal.ITIMER_REAL, 0)
         slowest = max(slowest, time.perf_counter() - started)
         checked += 1
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"checked": checked, "failures": failures[:5], "failed": len(failures),
-            "slowest_s": round(slowest, 3), "peak_rss_mb": peak_kib // 1024}
+            "slowest_s": round(slowest, 3), "peak_rss_mb": peak_rss_kib() // 1024}
+
+
+def peak_rss_kib() -> int:
+    """This process's resident high-water mark (VmHWM). Not ``ru_maxrss``: that one is
+    kept across exec, so a child of a large test process would report the parent's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 if __name__ == "__main__":
