@@ -32,14 +32,18 @@ _PART = ".part-"
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, tidy: bool = True) -> Iterator[Path]:
     """Yield a temp path to write; on success it replaces ``target`` in one rename.
 
     The temp name is chosen before the file is created inside the ``try``, so a Ctrl-C
     at any moment, even while the file is being created, leaves nothing behind.
+    ``tidy``: first remove temp files of ``target`` that a killed writer left (this
+    lists the folder: the speech cache, with thousands of entries written one by one,
+    passes False).
     """
     target = writable_target(Path(target))
-    remove_abandoned(target)
+    if tidy:
+        remove_abandoned(target)
     temp = target.parent / f"{_temp_prefix(target.name)}{secrets.token_hex(6)}"
     fd = -1
     try:

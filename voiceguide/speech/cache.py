@@ -102,7 +102,7 @@ class SpeechCache:
         if self.path(key).exists() and not is_regular_file(self.path(key)):
             discard(self.path(key))
         data = samples.tobytes()
-        with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
+        with atomic_path(self.path(key), tidy=False) as temp, open(temp, "wb") as f:
             f.write(_header(len(samples), clip.sample_rate))
             f.write(data)
             f.write(_check_chunk(data))
