@@ -1,7 +1,19 @@
 """The corpus of bad input: scripts, options and states that once crashed, hung, or
 destroyed files. Each must give one clear located message and its exit status, never
-a traceback (the classes of issue 14; scripts in tests/data/bad/scripts, their
-expected messages in tests/data/bad/expected.json)."""
+a traceback (scripts in tests/data/bad/scripts, their expected messages in
+tests/data/bad/expected.json).
+
+By class of the adversarial findings: numbers out of range (scripts ``number-*``,
+overrides); text that cannot be encoded (``text-*``, surrogate pairs, a file name that
+is not UTF-8, list); aliases (``alias-*``); unbounded work (interval, dropped cues);
+files that are not what they claim (FIFO and huge scripts, ``sound-*``, a huge sound);
+errors without a place (``voice-unknown``, list, Ctrl-C); outputs that destroy files
+(collisions, symlink, FIFO output); temp-file cleanup (long names, abandoned and live
+temp files, a read-only file system); bad state (speech, timeline and export caches,
+history, resume points); the speech engine starting while eSpeak is busy; ``new`` and
+``edit`` paths. Install and doctor: tests/test_doctor_checks.py. Mutated scripts in
+bulk: tests/test_fuzz.py.
+"""
 
 from __future__ import annotations
 
@@ -425,3 +437,36 @@ def test_list_shows_a_user_script_titled_with_an_emoji() -> None:
         mine.unlink()
     assert_clean(result, 0)
     assert "Arms \N{FLEXED BICEPS}" in result.output
+
+
+RACE = """
+import sys
+from pathlib import Path
+from pyttsx3.drivers import _espeak, espeak
+from voiceguide.script.model import VoiceSettings
+from voiceguide.speech.engine import EngineSpeech
+
+started = espeak.EspeakDriver.__init__
+
+
+def busy_init(self, proxy):
+    started(self, proxy)
+    _espeak.Synth(("Keep eSpeak busy for a while. " * 20).encode(), flags=_espeak.CHARS_UTF8)
+
+
+espeak.EspeakDriver.__init__ = busy_init
+speech = EngineSpeech(cache_dir=Path(sys.argv[1]))
+print(speech.duration_ms("Go!", VoiceSettings(name="espeak:")) > 100)
+"""
+
+
+def test_the_engine_starts_while_espeak_is_busy(tmp_path: Path) -> None:
+    """Set-up work still queued in eSpeak when the engine's first run starts once made
+    the driver cancel the next utterance ("the utterance was cancelled")."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", RACE, str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "True\n"

@@ -204,36 +204,6 @@ def test_bundled_library_replaces_a_missing_system_one(tmp_path: Path) -> None:
     assert result.stdout == "bundled ok\n"
 
 
-RACE = """
-import sys
-from pathlib import Path
-from pyttsx3.drivers import _espeak, espeak
-from voiceguide.script.model import VoiceSettings
-from voiceguide.speech.engine import EngineSpeech
-
-started = espeak.EspeakDriver.__init__
-
-
-def busy_init(self, proxy):
-    started(self, proxy)
-    _espeak.Synth(("Keep eSpeak busy for a while. " * 20).encode(), flags=_espeak.CHARS_UTF8)
-
-
-espeak.EspeakDriver.__init__ = busy_init
-speech = EngineSpeech(cache_dir=Path(sys.argv[1]))
-print(speech.duration_ms("Go!", VoiceSettings(name="espeak:")) > 100)
-"""
-
-
-def test_the_engine_starts_while_espeak_is_busy(tmp_path: Path) -> None:
-    """Set-up work still queued in eSpeak when the engine's first run starts once made
-    the driver cancel the next utterance ("the utterance was cancelled")."""
-    result = subprocess.run([sys.executable, "-c", RACE, str(tmp_path)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "True\n"
-
-
 def test_every_settings_change_applies_to_the_next_clip(tmp_path: Path) -> None:
     """pyttsx3 loses a rate change queued behind an utterance unless eSpeak is synced."""
     text = "Drive up through your heels"
