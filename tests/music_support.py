@@ -23,7 +23,7 @@ def tone(path: Path, hz: float, seconds: float, *, rate: int = 44100,
     return path
 
 
-def music(source: Path, *, volume_db: float = -18.0, duck_db: float = 12.0,
+def music(source: Path, *, volume_db: float = -12.0, duck_db: float = 12.0,
           warnings: list[str] | None = None) -> Music:
     """What ``--music SOURCE`` gives the renderer (lengths not remembered on disk)."""
     sink = warnings if warnings is not None else []

@@ -63,8 +63,8 @@ def test_counts_closer_than_the_bridge_keep_the_bed_down(tmp_path: Path) -> None
 
 
 def test_beeps_stay_clearly_above_the_bed(tmp_path: Path) -> None:
-    """Music peaking near full scale, at the default volume: even the quiet tick peaks
-    10 dB above the music heard with it (the same session with silent beeps)."""
+    """Music at its default level: even the quiet tick peaks 10 dB above the music
+    heard with it (the same session with silent beeps)."""
     bed = tone(tmp_path / "tone.wav", HZ, 60, peak=0.99)
     events = [beep(6_000, "go"), beep(9_000, "tick")]
     heard = render_left(Renderer(timeline_of(events, 12_000), FakeSpeech(), music=music(bed)))
@@ -193,3 +193,13 @@ def test_the_beds_first_seconds_come_from_the_head_cache(tmp_path: Path) -> None
     again = Renderer(timeline, FakeSpeech(), music=replace(first, heads=heads))
     assert np.array_equal(np.concatenate([again.render(0, HEAD_MS),
                                           again.render(HEAD_MS)]), exported)
+
+
+def test_tracks_are_brought_to_one_level_by_their_loudness(tmp_path: Path) -> None:
+    tone(tmp_path / "tracks" / "1 quiet.wav", 440, 10, peak=0.03)
+    tone(tmp_path / "tracks" / "2 loud.wav", 660, 10, peak=0.9)
+    renderer = Renderer(timeline_of([], 20_000), FakeSpeech(), music=music(tmp_path / "tracks"))
+    left = render_left(renderer)
+    quiet = tone_level_db(left, 44100, 440, 4_000, 5_000)
+    loud = tone_level_db(left, 44100, 660, 11_000, 12_000)
+    assert abs(quiet - loud) < 0.5  # 29.5 dB apart in the files

@@ -122,7 +122,8 @@ def music_options(func: Callable[..., object]) -> Callable[..., object]:
                           "session and week)."),
         click.option("--music-volume", type=click.FloatRange(*MUSIC_VOLUME_RANGE),
                      default=None, metavar="DB",
-                     help="Music gain in dB, -60 to 0 (default -18, or the script's)."),
+                     help="Music loudness relative to the voice in dB, -60 to 0 (default "
+                          "-12, or the script's)."),
         click.option("--duck", type=click.FloatRange(*MUSIC_DUCK_RANGE), default=None,
                      metavar="DB",
                      help="How far the music dips under speech in dB, 10 to 40 "

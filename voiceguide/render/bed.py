@@ -31,6 +31,9 @@ from voiceguide.render.decode import SKIP_LIMIT_S, TrackFailed, TrackReader
 from voiceguide.render.heads import HEAD_MS, HeadCache, head_key
 from voiceguide.render.tracks import Track
 
+MAX_TRACK_GAIN_DB = 15.0
+"""The most a quiet track is raised to the bed's level (dB): a near-silent track is left
+quiet rather than its noise brought up."""
 CROSSFADE_MS = 3_000
 """How long one track fades into the next (ms): short, so neither is heard at half level
 for long."""
@@ -85,11 +88,12 @@ def fade_curve(count: int, offset: int, length: int, *, rising: bool) -> np.ndar
 
 
 class MusicBed:
-    """The tracks laid out over ``total`` samples at ``rate`` Hz, ``channels`` channels."""
+    """The tracks laid out over ``total`` samples at ``rate`` Hz, ``channels`` channels,
+    each brought to ``level_lufs`` by its measured loudness."""
 
     def __init__(self, tracks: Sequence[Track], *, rate: int, channels: int, total: int,
-                 ffmpeg: str, warn: Warn, crossfade_ms: int = CROSSFADE_MS,
-                 heads: HeadCache | None = None) -> None:
+                 level_lufs: float, ffmpeg: str, warn: Warn,
+                 crossfade_ms: int = CROSSFADE_MS, heads: HeadCache | None = None) -> None:
         self.tracks = list(tracks)
         self.rate = rate
         self.channels = channels
@@ -98,6 +102,8 @@ class MusicBed:
         self.warn = warn
         self._crossfade = crossfade_ms * rate // 1000
         self._lengths = [int(t.seconds * rate) for t in self.tracks]
+        self._gains = [np.float32(10 ** (min(MAX_TRACK_GAIN_DB, level_lufs - t.lufs) / 20))
+                       for t in self.tracks]
         self._failed: set[int] = set()
         self.placements = lay_out(self._lengths, total, self._crossfade)
         self._index()
@@ -108,7 +114,7 @@ class MusicBed:
         self._head: np.ndarray | None = None
         if heads is not None:
             self._head_key = head_key(self.tracks, rate=rate, channels=channels,
-                                      crossfade=self._crossfade,
+                                      crossfade=self._crossfade, level=level_lufs,
                                       code=[Path(__file__), Path(decode.__file__)])
             self._head = heads.load(self._head_key, self._head_shape)
 
@@ -162,7 +168,7 @@ class MusicBed:
                 except TrackFailed as exc:
                     self._drop(i, begin, str(exc))
                     continue
-                fades = self._fades(placement, begin, end)
+                fades = self._fades(placement, begin, end) * self._gains[placement.track]
                 out[begin - first: end - first] += samples * fades[:, None]
             if placement.end <= last:
                 self._close(i)

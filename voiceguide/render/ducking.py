@@ -37,10 +37,10 @@ MIN_FADE_OUT_MS = 4_000
 
 @dataclass(frozen=True)
 class BedLevel:
-    """The bed's gain curve over a session: ``volume_db`` and ``duck_db`` in dB."""
+    """The bed's gain curve over a session (its fades and its dips of ``duck_db`` dB);
+    the bed's level itself is set per track (``bed.py``)."""
 
     rate: int
-    volume_db: float
     duck_db: float
     fade_x: np.ndarray
     fade_y: np.ndarray
@@ -77,7 +77,7 @@ class BedLevel:
 
     def _gain(self, at: np.ndarray) -> np.ndarray:
         fade, depth = self._curves(at)
-        return fade * np.power(10.0, (self.volume_db - self.duck_db * depth) / 20.0)
+        return fade * np.power(10.0, -self.duck_db * depth / 20.0)
 
 
 def ducked_spans(timeline: Timeline) -> list[tuple[int, int]]:
@@ -91,8 +91,7 @@ def ducked_spans(timeline: Timeline) -> list[tuple[int, int]]:
     return spans
 
 
-def bed_level(timeline: Timeline, *, rate: int, volume_db: float,
-              duck_db: float) -> BedLevel:
+def bed_level(timeline: Timeline, *, rate: int, duck_db: float) -> BedLevel:
     """The bed's gain curve for ``timeline`` at ``rate`` Hz."""
     ms = rate / 1000
     duck_x: list[float] = []
@@ -105,6 +104,6 @@ def bed_level(timeline: Timeline, *, rate: int, volume_db: float,
     speech = [e.at_ms for e in timeline.events if e.kind == "speech"]
     fade_out = min([total - MIN_FADE_OUT_MS, *speech[-1:]])
     fade_x = [0.0, min(FADE_IN_MS, total / 2) * ms, max(fade_out, total / 2) * ms, total * ms]
-    return BedLevel(rate=rate, volume_db=volume_db, duck_db=duck_db,
+    return BedLevel(rate=rate, duck_db=duck_db,
                     fade_x=np.array(fade_x), fade_y=np.array([0.0, 1.0, 1.0, 0.0]),
                     duck_x=np.array(duck_x), duck_y=np.array(duck_y))

@@ -6,7 +6,7 @@ the first chunk can be mixed; with the bed's first ``HEAD_MS`` (what play render
 on disk, the first chunk is mixed from the file and the decoders start while it plays.
 A head is the bed itself (tracks, fades and crossfades; no gains), so it gives the same
 samples as decoding. The key covers the tracks (real path, size, mtime, in order), the
-rate, channels and crossfade, and this code (the bed and decoder modules by size and
+rate, channels, crossfade and level, and this code (the bed and decoder modules by size and
 mtime); the file ends with the SHA-256 of its samples, checked when read. At most
 ``MAX_HEADS`` are kept, least recently written first out. Best effort throughout: a
 folder that cannot be read or written only costs the decoder's start.
@@ -35,9 +35,9 @@ DIGEST = 32
 
 
 def head_key(tracks: Sequence[Track], *, rate: int, channels: int, crossfade: int,
-             code: Sequence[Path]) -> str:
+             level: float, code: Sequence[Path]) -> str:
     """What decides a bed's first samples."""
-    stamp: list[object] = [rate, channels, crossfade, HEAD_MS]
+    stamp: list[object] = [rate, channels, crossfade, level, HEAD_MS]
     for path in [*(t.path for t in tracks), *code]:
         real = os.path.realpath(path)
         info = os.stat(real)

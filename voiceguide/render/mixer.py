@@ -49,6 +49,8 @@ BEEP_GAIN = 10 ** (-8 / 20)
 """-8 dB applied to the cue sounds (on top of the beep volume)."""
 FULL_SCALE = 32767 / 32768
 """The largest float that maps to an int16 sample without overflow."""
+MUSIC_REFERENCE_LUFS = -16.0
+"""The loudness the music's ``volume`` counts from: the voice's (the session's target)."""
 MUSIC_RATES = (44100, 48000)
 """Output rates with music (Hz): 48 kHz when every track is a multiple of it."""
 
@@ -61,8 +63,10 @@ def music_rate(tracks: list[Track]) -> int:
 
 @dataclass(frozen=True)
 class Music:
-    """The bed asked for: its tracks, gain and duck depth in dB, the ffmpeg decoding it,
-    and where a warning goes (a track failing while it plays)."""
+    """The bed asked for: its tracks; ``volume_db``, its loudness relative to the voice's
+    between lines (each track brought there by its measured loudness), and
+    ``duck_db``, its dip under every cue, in dB; the ffmpeg decoding it; where a warning
+    goes (a track failing while it plays)."""
 
     tracks: list[Track]
     volume_db: float
@@ -98,9 +102,10 @@ class Renderer:
                        for name, sound in cues.sounds.items()}
         self.bed = None if music is None else MusicBed(
             music.tracks, rate=rate, channels=self.channels, total=self.total_samples,
-            ffmpeg=music.ffmpeg, warn=music.warn, heads=music.heads)
+            level_lufs=MUSIC_REFERENCE_LUFS + music.volume_db, ffmpeg=music.ffmpeg,
+            warn=music.warn, heads=music.heads)
         self._level = None if music is None else bed_level(
-            timeline, rate=rate, volume_db=music.volume_db, duck_db=music.duck_db)
+            timeline, rate=rate, duck_db=music.duck_db)
         self._last_use: dict[str, int] = {}
         for event, start, length in zip(self._events, self._starts, self._lengths,
                                         strict=True):

@@ -197,9 +197,10 @@ class BeepSettings:
     loc: Loc = field(default_factory=Loc)
 
 
-MUSIC_VOLUME_DB = -18.0
-"""The bed's default gain (dB) on the music as decoded: mastered music (-9 to -14 LUFS)
-then sits well under the voice between lines."""
+MUSIC_VOLUME_DB = -12.0
+"""The bed's default loudness relative to the voice's, between lines (dB): each track is
+brought there by its measured loudness, so the music sits 12 LU under the voice, and
+under a line ``duck`` dB further."""
 MUSIC_DUCK_DB = 12.0
 """How far the bed dips under a line by default (dB)."""
 MUSIC_VOLUME_RANGE = (-60.0, 0.0)
