@@ -47,7 +47,8 @@ KEYS = ["workout", "blocks", "defaults", "phrases", "progression", "format", "vo
         "beeps", "language", "week", "set", "sets", "reps", "rest", "tempo", "time", "cues",
         "every", "interval", "say", "at", "start", "halfway", "last", "moves", "name",
         "sides", "countdown", "hold", "exercise", "warmup", "march", "volume", "rate",
-        "sound", "talk", "weight", "get_ready", "translations", "tempo_words", "music"]
+        "sound", "talk", "weight", "get_ready", "translations", "tempo_words", "music", "path",
+        "duck", "shuffle"]
 
 
 def seeds() -> list[str]:

@@ -470,3 +470,15 @@ def test_the_engine_starts_while_espeak_is_busy(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True\n"
+
+
+def test_music_that_is_no_regular_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO as the music, or as a playlist, once left ffmpeg or the reader waiting."""
+    from voiceguide.errors import MusicError
+    from voiceguide.render.tracks import music_files
+
+    for name in ("music.mp3", "list.m3u"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        with pytest.raises(MusicError, match="not a regular file"):
+            music_files(fifo)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import MusicError, OutputError
+from voiceguide.inputs import UnreadableInput, is_regular_file, read_limited
 
 AUDIO_EXTENSIONS = frozenset({".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac",
                               ".wav", ".wma", ".aif", ".aiff", ".mka", ".webm"})
@@ -67,8 +68,11 @@ def music_files(source: Path, *, shuffle_seed: int | None = None) -> list[Path]:
         if shuffle_seed is not None:
             random.Random(shuffle_seed).shuffle(files)
         return files
-    if not source.exists():
+    if not os.path.exists(source):
         raise MusicError(f"no music file or folder {source}",
+                         "name an audio file, a folder of tracks or an .m3u playlist")
+    if not is_regular_file(source):  # a FIFO or device would hang ffmpeg's reading
+        raise MusicError(f"{source} is not a regular file (a device, FIFO or socket)",
                          "name an audio file, a folder of tracks or an .m3u playlist")
     if source.suffix.lower() in PLAYLIST_EXTENSIONS:
         return playlist_files(source)
@@ -102,12 +106,15 @@ def playlist_files(playlist: Path) -> list[Path]:
     return files
 
 
+MAX_PLAYLIST_BYTES = 1 << 20
+"""Largest playlist read (1 MiB: tens of thousands of lines)."""
+
+
 def read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise MusicError(f"cannot read {path}: {exc.strerror or exc}",
-                         "check the file's permissions") from exc
+        return read_limited(path, MAX_PLAYLIST_BYTES, f"the playlist {path}")
+    except UnreadableInput as exc:
+        raise MusicError(exc.reason, "name a playlist file of at most 1 MiB") from None
 
 
 Probed = tuple[float, int, float]

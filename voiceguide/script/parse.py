@@ -149,8 +149,8 @@ def _music_path(base_dir: Path) -> Converter:
 
     def convert(node: Node) -> str:
         value = text("music.path")(node)
-        path = base_dir / Path(value).expanduser()
-        if not path.exists():
+        path = base_dir / os.path.expanduser(value)
+        if not os.path.exists(path):  # unlike Path.exists, False for a name too long
             raise Invalid.at(node, f"music.path: no music file or folder {value!r} "
                                    f"(looked in {base_dir})",
                              "name an audio file, a folder of tracks or an .m3u playlist, "

@@ -291,9 +291,10 @@ def tempo(node: Node) -> Tempo:
     value = str(given.value).strip()
     if not _TEMPO_RE.fullmatch(value):
         raise Invalid.at(node, f"tempo: expected {expected}, got {describe(node)}")
-    phases = [round(float(part) * 1000) for part in value.split("-")]
-    if any(ms > MAX_PHASE_MS for ms in phases):
+    seconds = [float(part) for part in value.split("-")]  # 1e400 digits: inf, no error
+    if any(phase > MAX_PHASE_MS / 1000 for phase in seconds):
         raise Invalid.at(node, f"tempo: {value}: each phase must be 0-10 seconds")
+    phases = [round(phase * 1000) for phase in seconds]
     if not any(phases):
         raise Invalid.at(node, f"tempo: {value}: at least one phase must be longer than 0")
     return Tempo(*phases)
