@@ -4,10 +4,14 @@ and what a bad voice choice is told (real engines, real commands)."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -153,28 +157,28 @@ def test_missing_or_corrupt_model_names_the_file_and_writes_nothing(
 
 def test_cold_synthesis_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:
     """stderr a pseudo-terminal, the caches empty: the bar names the lines to make."""
-    import os
-    import pty
-
     path = script(tmp_path, None)
     path.write_text(path.read_text(encoding="utf-8") + "  - say: Breathe out slowly.\n",
                     encoding="utf-8")
     main_fd, terminal = pty.openpty()
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100"}
+    chunks: list[bytes] = []
+
+    def read_all() -> None:
+        """Drain the terminal while the command runs, so its writes never block."""
+        with suppress(OSError):  # the other end closed: all was read
+            while chunk := os.read(main_fd, 65536):
+                chunks.append(chunk)
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
     done = subprocess.run([sys.executable, "-m", "voiceguide", "export", str(path), "-o",
                            str(tmp_path / "out.wav")], stderr=terminal, stdout=subprocess.PIPE,
                           env=env, timeout=120)
     os.close(terminal)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(main_fd, 65536)
-        except OSError:  # the terminal's other end is closed: all was read
-            break
-        if not chunk:
-            break
-        shown += chunk
+    reader.join(timeout=30)
     os.close(main_fd)
+    shown = b"".join(chunks)
     assert done.returncode == 0
     shown_json = subprocess.run([sys.executable, "-m", "voiceguide", "show", str(path),
                                  "--json"], env=env, capture_output=True, text=True, check=True)
