@@ -13,11 +13,14 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.music_support import frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
+from voiceguide.app import shuffle_seed
+from voiceguide.errors import MusicError
 from voiceguide.play.view import SessionView
 from voiceguide.render.ducking import BRIDGE_MS, LEAD_MS
 from voiceguide.render.heads import HEAD_MS, HeadCache
 from voiceguide.render.mixer import Renderer
 from voiceguide.render.samples import ms_to_samples
+from voiceguide.render.tracks import music_files
 from voiceguide.script.model import BeepSettings
 from voiceguide.timeline.events import Section
 
@@ -203,3 +206,34 @@ def test_tracks_are_brought_to_one_level_by_their_loudness(tmp_path: Path) -> No
     quiet = tone_level_db(left, 44100, 440, 4_000, 5_000)
     loud = tone_level_db(left, 44100, 660, 11_000, 12_000)
     assert abs(quiet - loud) < 0.5  # 29.5 dB apart in the files
+
+
+def test_a_folder_plays_in_name_order_or_shuffled_the_same_way_each_time(
+        tmp_path: Path) -> None:
+    names = [f"{c}.mp3" for c in "BaDcFeHg"] + ["cover.jpg", "notes.txt"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "sub.mp3").mkdir()  # a folder is not a track
+    in_order = [p.name for p in music_files(tmp_path)]
+    assert in_order == ["a.mp3", "B.mp3", "c.mp3", "D.mp3", "e.mp3", "F.mp3", "g.mp3",
+                        "H.mp3"]
+    shuffled = [p.name for p in music_files(tmp_path, shuffle_seed=7)]
+    assert sorted(shuffled) == sorted(in_order) and shuffled != in_order
+    assert [p.name for p in music_files(tmp_path, shuffle_seed=7)] == shuffled
+    timeline = timeline_of([], 1_000)
+    assert shuffle_seed(timeline) == shuffle_seed(timeline_of([], 2_000))
+    assert shuffle_seed(timeline) != shuffle_seed(replace(timeline, week=2))
+
+
+def test_playlists_relative_to_their_folder_in_utf8_or_latin1(tmp_path: Path) -> None:
+    (tmp_path / "music").mkdir()
+    for name in ("Café.mp3", "b.mp3"):
+        (tmp_path / "music" / name).write_bytes(b"")
+    (tmp_path / "list.m3u8").write_text("#EXTM3U\n#EXTINF:1,x\nmusic/Café.mp3\nmusic/b.mp3\n",
+                                        encoding="utf-8")
+    (tmp_path / "old.m3u").write_bytes("music/b.mp3\r\nmusic/Café.mp3\r\n".encode("latin-1"))
+    assert [p.name for p in music_files(tmp_path / "list.m3u8")] == ["Café.mp3", "b.mp3"]
+    assert [p.name for p in music_files(tmp_path / "old.m3u")] == ["b.mp3", "Café.mp3"]
+    (tmp_path / "web.m3u").write_text("https://radio.example/stream\n")
+    with pytest.raises(MusicError, match=r"web\.m3u:1: .* is a stream, not a file"):
+        music_files(tmp_path / "web.m3u")
