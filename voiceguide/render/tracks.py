@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +64,8 @@ def music_files(source: Path, *, shuffle_seed: int | None = None) -> list[Path]:
                              f"put tracks ({', '.join(sorted(AUDIO_EXTENSIONS))}) in it, "
                              "or name one file or an .m3u playlist")
         if shuffle_seed is not None:
+            import random
+
             random.Random(shuffle_seed).shuffle(files)
         return files
     if not os.path.exists(source):
@@ -202,8 +202,12 @@ def load_tracks(source: Path, *, ffmpeg: str, shuffle_seed: int | None = None,
             raise MusicError(f"cannot read {path}: {exc.strerror or exc}",
                              "check that the file exists and can be read") from exc
     unknown = [p for p in dict.fromkeys(files) if lengths[p] is None]
-    with ThreadPoolExecutor(max_workers=PROBE_WORKERS) as pool:
-        probed = list(pool.map(lambda p: _probe_or_error(p, ffmpeg), unknown))
+    probed: list[Probed | MusicError] = []
+    if unknown:  # a warm start imports no thread pool (its logging import: 15-45 ms)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=PROBE_WORKERS) as pool:
+            probed = list(pool.map(lambda p: _probe_or_error(p, ffmpeg), unknown))
     for path, result in zip(unknown, probed, strict=True):
         if isinstance(result, MusicError):
             memo.save()
