@@ -14,7 +14,7 @@ from tests.terminal import read_big
 from voiceguide.app import build_timeline
 from voiceguide.play import digits
 from voiceguide.play.layout import frame
-from voiceguide.play.screen import Screen, colour_allowed
+from voiceguide.play.screen import Screen, can_draw, colour_allowed
 from voiceguide.play.view import SessionView, countdown
 
 CASES = Path(__file__).parent / "data" / "cases"
@@ -97,3 +97,9 @@ def test_the_music_track_shows_when_there_is_room(view) -> None:
     assert any(line.strip() == "♪ run.mp3" for line in text(frame(music.status(30_000), 100, 30)))
     assert not any("♪" in line for line in text(frame(music.status(500), 100, 30)))
     assert read_big(text(frame(music.status(30_000), 40, 12))) is not None
+
+
+def test_a_terminal_without_the_block_characters_gets_lines() -> None:
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    assert (can_draw(latin), can_draw(utf8)) == (False, True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import IO, Protocol
 
 from voiceguide.play.layout import frame
-from voiceguide.play.screen import Screen, colour_allowed
+from voiceguide.play.screen import Screen, can_draw, colour_allowed
 from voiceguide.play.view import Status, mmss
 
 MIN_REDRAW_S = 0.1
@@ -96,8 +96,9 @@ class NoDisplay:
 
 
 def is_live(stream: IO[str]) -> bool:
-    """A terminal that can move its cursor (not ``TERM=dumb``, not a pipe or file)."""
-    return stream.isatty() and os.environ.get("TERM") != "dumb"
+    """A terminal that can move its cursor (not ``TERM=dumb``, not a pipe or file) and
+    whose encoding has the block characters."""
+    return stream.isatty() and os.environ.get("TERM") != "dumb" and can_draw(stream)
 
 
 def make_display(stream: IO[str], *, quiet: bool) -> LiveDisplay | LineDisplay | NoDisplay:

@@ -18,11 +18,25 @@ ENTER = "\x1b[?1049h\x1b[?25l\x1b[2J"
 """Alternate screen, cursor hidden, cleared."""
 LEAVE = "\x1b[2J\x1b[H\x1b[?25h\x1b[?1049l"
 """Cleared (a terminal without an alternate screen keeps no panel either), cursor back."""
+BEGIN_FRAME, END_FRAME = "\x1b[?2026h", "\x1b[?2026l"
+"""Synchronized output: a terminal that knows it shows a frame whole, never half drawn
+(others ignore the mode)."""
+GLYPHS = "█▀▄░→←·…“”♪"
+"""The characters the panel draws with; a terminal whose encoding lacks them gets lines."""
 STYLES = {
     "bold": "1", "dim": "2", "key": "1;36", "work": "32", "rest": "36", "ready": "33",
     "talk": "37", "alert": "31", "paused": "35", "session": "34",
 }
 """SGR codes of the style names the layout uses (several may apply: ``work bold``)."""
+
+
+def can_draw(stream: IO[str]) -> bool:
+    """True when ``stream``'s encoding has every character the panel uses."""
+    try:
+        GLYPHS.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def colour_allowed(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
@@ -75,7 +89,7 @@ class Screen:
                 out.append(f"\x1b[{i + 1};1H{line}\x1b[K")
         self._shown = lines
         if out:
-            self._write("".join(out))
+            self._write(BEGIN_FRAME + "".join(out) + END_FRAME)
 
     def _write(self, text: str) -> None:
         self.stream.write(text)
