@@ -69,10 +69,13 @@ class Terminal:
         self._set_size(columns, lines)
         self.process = subprocess.Popen(command, stdin=slave, stdout=slave,
                                         stderr=subprocess.PIPE,
-                                        env={"TERM": "xterm-256color", **env})
+                                        env={"TERM": "xterm-256color",
+                                             "PYTHONFAULTHANDLER": "1", **env})
         os.close(slave)
         self.raw = b""
         """Everything the program wrote, escape codes included."""
+        self.errors = ""
+        """What it wrote to stderr (read by ``close``; a crash's traceback is there)."""
 
     def _set_size(self, columns: int, lines: int) -> None:
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
@@ -141,4 +144,6 @@ class Terminal:
         while self.pump(0):
             pass
         os.close(self.master)
+        assert self.process.stderr is not None
+        self.errors = self.process.stderr.read().decode(errors="replace")
         return self.process.returncode

@@ -86,7 +86,7 @@ def test_panel_counts_down_pauses_resizes_and_quits_with_a_resume_line(
     assert big_rows(term) >= 10
 
     term.send(b"q")
-    assert term.close() == 0
+    assert term.close() == 0, term.errors
     assert not set("▀▄█░") & set(term.text())
     line = " ".join("".join(term.lines).split())  # one line, wrapped by the terminal
     command = shlex.join(["voiceguide", "play", str(script), "--resume"])
@@ -100,7 +100,7 @@ def test_a_finished_session_prints_its_totals_and_history_line(
     script = write(tmp_path, TINY, "tiny.yaml")
     term = Terminal(play_command(script, "--week", "2"), sound_server.env, columns=80,
                     lines=20)
-    assert term.close() == 0
+    assert term.close() == 0, term.errors
     shown = [line.strip() for line in term.lines if line.strip()]
     assert len(shown) == 2, shown
     assert re.fullmatch(r"Workout complete: Finish check \(week 2\)\. Work 0:03, rest 0:00, "
@@ -123,7 +123,7 @@ def test_no_colour_and_dumb_terminals_get_plain_text(sound_server: SoundServer,
     else:
         term.wait_for(lambda t: "0:00 Welcome" in t.text())
     term.send(b"q")
-    assert term.close() == 0
+    assert term.close() == 0, term.errors
     assert SGR.search(term.raw) is None
     if "TERM" in setting:
         assert b"\x1b" not in term.raw
