@@ -4,7 +4,9 @@ reads back, only changed rows are redrawn, NO_COLOR writes no colour codes."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from tests.fakes import FakeSpeech
 from tests.terminal import read_big
 from voiceguide.app import build_timeline
 from voiceguide.play import digits
+from voiceguide.play.display import LiveDisplay
 from voiceguide.play.layout import frame
 from voiceguide.play.screen import Screen, can_draw, colour_allowed
 from voiceguide.play.view import SessionView, countdown
@@ -103,3 +106,17 @@ def test_a_terminal_without_the_block_characters_gets_lines() -> None:
     latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     assert (can_draw(latin), can_draw(utf8)) == (False, True)
+
+
+def test_after_a_suspend_the_panel_is_drawn_whole_again(view) -> None:
+    out = io.StringIO()
+    with LiveDisplay(out, colour=False, clock=lambda: 0.0) as display:
+        display.update(view.status(29_000))
+        drawn = out.getvalue()
+        display.update(view.status(29_000))
+        assert out.getvalue() == drawn
+        os.kill(os.getpid(), signal.SIGCONT)  # as after Ctrl-Z and fg
+        display.update(view.status(29_000))
+        again = out.getvalue()[len(drawn):]
+    assert again.count(";1H") == len(drawn.split(";1H")) - 1  # every row once more
+    assert signal.getsignal(signal.SIGCONT) == signal.SIG_DFL

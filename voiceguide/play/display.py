@@ -9,8 +9,11 @@ started and imports nothing heavy, so it never delays the first cue.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from types import FrameType
 from typing import IO, Protocol
 
 from voiceguide.play.layout import frame
@@ -33,20 +36,32 @@ def heading(status: Status) -> str:
 
 
 class LiveDisplay:
-    """The full-terminal panel, redrawn on change and on a new terminal size."""
+    """The full-terminal panel, redrawn on change and on a new terminal size; whole
+    again after a suspend (Ctrl-Z, then ``fg``: the shell wrote over it meanwhile)."""
 
     def __init__(self, stream: IO[str], *, colour: bool,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.screen = Screen(stream, colour=colour)
         self.clock = clock
         self._last: tuple[float, int, bool] | None = None
+        self._handling = False
+        self._before: Callable[[int, FrameType | None], object] | int | None = None
 
     def __enter__(self) -> LiveDisplay:
         self.screen.__enter__()
+        with suppress(ValueError):  # not the main thread: no signals, no redraw on fg
+            self._before = signal.signal(signal.SIGCONT, self._continued)
+            self._handling = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        if self._handling:
+            signal.signal(signal.SIGCONT, self._before or signal.SIG_DFL)
         self.screen.__exit__(*exc_info)
+
+    def _continued(self, signum: int, frame: FrameType | None) -> None:
+        self.screen.__enter__()  # the alternate screen again, cleared: drawn whole next
+        self._last = None
 
     def update(self, status: Status) -> None:
         now = self.clock()

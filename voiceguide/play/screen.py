@@ -62,6 +62,8 @@ class Screen:
         return max(1, size.columns), max(1, size.lines)
 
     def __enter__(self) -> Screen:
+        """Onto the alternate screen, cleared; what was shown is forgotten."""
+        self._shown, self._size = [], None
         self._write(ENTER)
         return self
 
