@@ -27,4 +27,4 @@ def test_tiny_music_bench_prints_export_memory_and_first_sound() -> None:
     assert re.fullmatch(rf"\(c\) first sound, play --music, caches warm: {NUMBER} s after "
                         rf"launch; the sink's floor {NUMBER} s; less the floor -?{NUMBER} s "
                         rf"\(target <= 0\.5 s: -?{NUMBER} of it\); without music, less the "
-                        rf"floor -?{NUMBER} s", lines[5]), lines
+                        rf"floor: -?{NUMBER} s", lines[5]), lines
