@@ -482,3 +482,14 @@ def test_music_that_is_no_regular_file_is_refused_without_waiting(tmp_path: Path
         os.mkfifo(fifo)
         with pytest.raises(MusicError, match="not a regular file"):
             music_files(fifo)
+
+
+@pytest.mark.parametrize("text, what", [
+    ("", "TEXT is empty"), ("\udcff", "TEXT is not UTF-8 text"),
+    ("x" * 100_000, "TEXT is 100000 characters long; at most 500"),
+])
+def test_say_refuses_text_a_script_could_not_hold(text: str, what: str) -> None:
+    """A 100,000-character TEXT once kept the engine busy for minutes."""
+    result = run("say", text)
+    assert_clean(result, 2)
+    assert result.output == f"error: {what}" + result.output.split(what, 1)[1]

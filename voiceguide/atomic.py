@@ -68,6 +68,8 @@ def writable_target(target: Path) -> Path:
         mode = os.stat(resolved).st_mode
     except FileNotFoundError:
         return resolved
+    except ValueError:
+        raise UsageError(f"{target!r} is not a file name (it holds a NUL character)") from None
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
         raise OutputError(f"cannot write {target}: {getattr(exc, 'strerror', None) or exc}"
                           ) from exc

@@ -42,7 +42,7 @@ def new(target: str, template: str, force: bool) -> None:
             raise click.BadParameter(
                 f"{template!r} (choose from: {', '.join(template_names())})",
                 param_hint="--from")
-        click.echo(str(new_script(target, template=template, force=force)))
+        click.echo(printable(new_script(target, template=template, force=force)))
 
 
 def open_in_editor(path: Path) -> None:

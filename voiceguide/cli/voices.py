@@ -6,8 +6,10 @@ import click
 
 from voiceguide.cli.options import run_errors
 from voiceguide.cli.table import aligned
+from voiceguide.errors import UsageError
 from voiceguide.play.device import AudioOutput
 from voiceguide.script.model import LANGUAGES, VoiceSettings
+from voiceguide.script.values import MAX_SPOKEN_CHARS
 from voiceguide.speech.engine import EngineSpeech, describe
 from voiceguide.speech.voices import list_voices
 
@@ -40,6 +42,19 @@ def voices(language: str | None) -> None:
         click.echo(line)
 
 
+def spoken_text(text: str) -> str:
+    """TEXT as a script's spoken text must be: UTF-8, not blank, at most 500 characters
+    (a longer one would keep the engine busy for minutes)."""
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        raise UsageError("TEXT is not UTF-8 text")
+    if not text.strip():
+        raise UsageError("TEXT is empty: give the words to say")
+    if len(text.strip()) > MAX_SPOKEN_CHARS:
+        raise UsageError(f"TEXT is {len(text.strip())} characters long; at most "
+                         f"{MAX_SPOKEN_CHARS} are spoken at once, as in a script")
+    return text.strip()
+
+
 @click.command()
 @click.argument("text")
 @click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
@@ -59,7 +74,7 @@ def say(text: str, language: str, voice: str | None, rate: int) -> None:
     """
     settings = VoiceSettings(language=language, name=voice, rate=rate)
     with run_errors():
-        clip = EngineSpeech().clip(text, settings)
+        clip = EngineSpeech().clip(spoken_text(text), settings)
         click.echo(f"{describe(settings)}, {rate} wpm, {clip.duration_ms / 1000:.2f} s")
         output = AudioOutput(clip.samples, clip.sample_rate)
         output.start(0)

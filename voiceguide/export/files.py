@@ -167,11 +167,9 @@ def check_outputs(outputs: Iterable[Path | None], *, inputs: Iterable[Path]) -> 
 
 def _same_file(a: Path, b: Path) -> bool:
     """One file by name (links followed) or by inode (hard links)."""
-    if a.resolve() == b.resolve():
-        return True
     try:
-        return os.path.samefile(a, b)
-    except OSError:
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except (OSError, ValueError):  # not there yet, or not a name a file can have
         return False
 
 

@@ -56,7 +56,7 @@ def new_script(target: str, *, template: str = BLANK, force: bool = False) -> Pa
     dest = script_destination(target)
     if os.path.isdir(dest):
         raise UsageError(f"{dest} is a folder: give the new script a file name")
-    if dest.exists() and not force:
+    if os.path.lexists(dest) and not force:
         raise UsageError(f"{dest} exists already (use --force to overwrite)")
     dest.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(dest, schema_modeline() + template_text(template))
