@@ -45,10 +45,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.sound import SoundServer, cue_onsets  # noqa: E402
 from voiceguide.app import build_timeline  # noqa: E402
+from voiceguide.pcm import SAMPLE_RATE  # noqa: E402
 from voiceguide.play.layout import frame  # noqa: E402
 from voiceguide.play.screen import Screen  # noqa: E402
 from voiceguide.play.view import SessionView  # noqa: E402
-from voiceguide.render.samples import SAMPLE_RATE  # noqa: E402
 from voiceguide.speech.engine import EngineSpeech, describe  # noqa: E402
 from voiceguide.timeline.events import Timeline  # noqa: E402
 

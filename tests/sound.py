@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.render.beeps import bundled_cues
-from voiceguide.render.samples import SAMPLE_RATE
 from voiceguide.timeline.events import Timeline
 
 ROOT = Path(__file__).resolve().parents[1]

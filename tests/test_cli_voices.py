@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from tests.sound import Recorder, SoundServer
 from voiceguide.cli import main
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.script.model import LANGUAGES, VoiceSettings
 from voiceguide.speech.engine import EngineSpeech, describe
 

@@ -13,6 +13,7 @@ from voiceguide.compile.compiler import compile_script
 from voiceguide.errors import ScriptError
 from voiceguide.problems import Loc
 from voiceguide.script.model import (
+    Block,
     Cues,
     Exercise,
     Hold,
@@ -23,6 +24,7 @@ from voiceguide.script.model import (
     Script,
     Spoken,
     Tempo,
+    VoiceSettings,
     Warmup,
 )
 from voiceguide.timeline.events import Timeline
@@ -30,9 +32,10 @@ from voiceguide.timeline.events import Timeline
 SPEECH = FakeSpeech(ms_per_char=0, min_ms=500)
 
 
-def compiled(*blocks: object, **script: object) -> Timeline:
-    return compile_script(Script("t.yaml", "Day", tuple(blocks), **script),  # type: ignore[arg-type]
-                          speech=SPEECH)
+def compiled(*blocks: Block, voice: VoiceSettings | None = None,
+             phrases: tuple[tuple[str, str], ...] = ()) -> Timeline:
+    script = Script("t.yaml", "Day", blocks, voice=voice or VoiceSettings(), phrases=phrases)
+    return compile_script(script, speech=SPEECH)
 
 
 def exercise(**fields: object) -> Exercise:
@@ -223,7 +226,6 @@ def test_weight_is_spoken_in_the_announcement() -> None:
 
 
 def test_language_words_and_overrides() -> None:
-    from voiceguide.script.model import VoiceSettings
     tl = compiled(Rest(90_000), Hold(name="Brücke", time_ms=5000),
                   voice=VoiceSettings(language="de"), phrases=(("go", "Und los!"),))
     texts = [t for _, t in said(tl)]

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from voiceguide.errors import ScriptError
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.problems import Loc
 from voiceguide.render.beeps import CUSTOM_PEAK, bundled_cues, load_cue_sounds
-from voiceguide.render.samples import SAMPLE_RATE, read_wav
+from voiceguide.render.samples import read_wav
 from voiceguide.script.model import BeepSettings
 from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 

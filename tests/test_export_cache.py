@@ -19,7 +19,7 @@ from voiceguide.errors import FfmpegMissingError
 from voiceguide.export.cache import STALE_S, ExportCache, session_digest
 from voiceguide.export.files import export_session
 from voiceguide.render.beeps import bundled_cues
-from voiceguide.script.model import BeepSettings
+from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.speech.protocol import Clip
 from voiceguide.timeline.events import Timeline
 
@@ -161,8 +161,8 @@ def test_wav_is_not_cached(tmp_path: Path, cache: ExportCache) -> None:
 class QuieterSpeech(FakeSpeech):
     """The same lengths as FakeSpeech, other samples: a clip synthesized again."""
 
-    def clip(self, text: str, voice: object) -> Clip:
-        clip = super().clip(text, voice)  # type: ignore[arg-type]
+    def clip(self, text: str, voice: VoiceSettings) -> Clip:
+        clip = super().clip(text, voice)
         return Clip(samples=(clip.samples // 2).astype(np.int16), sample_rate=clip.sample_rate)
 
 

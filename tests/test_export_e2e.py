@@ -20,9 +20,10 @@ import srt
 import webvtt
 
 from tests.render_support import find_onsets
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.render.beeps import bundled_cues
 from voiceguide.render.mixer import BEEP_GAIN
-from voiceguide.render.samples import SAMPLE_RATE, ms_to_samples
+from voiceguide.render.samples import ms_to_samples
 from voiceguide.timeline.events import BEEP_SOUNDS
 
 pytestmark = [pytest.mark.engine, pytest.mark.ffmpeg]

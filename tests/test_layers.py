@@ -12,7 +12,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "voiceguide"
 ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
-FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "inputs", "paths", "timefmt"}
+FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "inputs", "paths", "timefmt",
+              "pcm", "disklru"}
 """Top-level modules every stage may import."""
 STAGES = ("script", "adjust", "timeline", "speech", "compile", "render", "store", "export",
           "play")

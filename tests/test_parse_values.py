@@ -187,8 +187,9 @@ def test_merge_keys_and_anchors() -> None:
             reps: 8
         """)
     a, b = script.blocks
-    assert (a.name, a.sets, a.reps) == ("A", 3, 10)  # type: ignore[union-attr]
-    assert (b.name, b.sets, b.reps) == ("B", 3, 8)  # type: ignore[union-attr]
+    assert isinstance(a, Exercise) and isinstance(b, Exercise)
+    assert (a.name, a.sets, a.reps) == ("A", 3, 10)
+    assert (b.name, b.sets, b.reps) == ("B", 3, 8)
 
 
 def test_billion_laughs_is_refused_by_the_alias_budget() -> None:

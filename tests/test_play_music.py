@@ -17,7 +17,7 @@ from tests.sound import Recorder, SoundServer, find_sound
 from tests.test_export_cache import run_export
 from tests.test_play_sound import play_command, write
 from voiceguide.ffmpeg import find_ffmpeg
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
 

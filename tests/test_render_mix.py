@@ -10,8 +10,9 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.render_support import VOICE, beep, find_onsets, say, timeline_of
 from voiceguide.compile.compiler import compile_script
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.render.beeps import bundled_cues
-from voiceguide.render.mixer import BEEP_GAIN, SAMPLE_RATE, SPEECH_PEAK, Renderer
+from voiceguide.render.mixer import BEEP_GAIN, SPEECH_PEAK, Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.script.parse import load_script

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
 CUES_DIR = Path(__file__).resolve().parent.parent / "audio_cues"

@@ -12,8 +12,8 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import BufferedReader
 from pathlib import Path
-from typing import BinaryIO
 
 MAX_SCRIPT_BYTES = 1 << 20
 """Largest script accepted, in bytes of UTF-8 (1 MiB)."""
@@ -51,7 +51,7 @@ def check_limited(path: str | os.PathLike[str], limit: int, what: str = "the fil
 
 @contextmanager
 def open_regular(path: str | os.PathLike[str], limit: int,
-                 what: str = "the file") -> Iterator[BinaryIO]:
+                 what: str = "the file") -> Iterator[BufferedReader]:
     """The file open for reading once it is known to be regular and small enough.
 
     Opened without blocking (a FIFO would otherwise wait for a writer) and checked with

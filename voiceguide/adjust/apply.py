@@ -14,7 +14,7 @@ from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.errors import ScriptError
 from voiceguide.problems import Loc, Problem, sorted_problems
 from voiceguide.script.blocks import FIELDS
-from voiceguide.script.model import Block, Script, VoiceSettings
+from voiceguide.script.model import Block, Script, VoiceSettings, with_fields
 from voiceguide.script.parse import parse_field
 from voiceguide.script.values import choices_hint
 
@@ -36,8 +36,10 @@ def apply_overrides(script: Script, overrides: Overrides) -> Script:
 
 
 def _voice(voice: VoiceSettings, overrides: Overrides) -> VoiceSettings:
-    changes = {"name": overrides.voice, "rate": overrides.rate, "language": overrides.language}
-    return dataclasses.replace(voice, **{k: v for k, v in changes.items() if v is not None})
+    return VoiceSettings(
+        language=voice.language if overrides.language is None else overrides.language,
+        name=voice.name if overrides.voice is None else overrides.voice,
+        rate=voice.rate if overrides.rate is None else overrides.rate, volume=voice.volume)
 
 
 def _apply_field(blocks: list[Block], change: Override) -> list[Problem]:
@@ -53,7 +55,7 @@ def _apply_field(blocks: list[Block], change: Override) -> list[Problem]:
         except ScriptError as exc:
             return [dataclasses.replace(p, loc=Loc(1, p.loc.column + change.value_column - 1))
                     for p in exc.problems]
-        blocks[i] = dataclasses.replace(blocks[i], **{attr: value})
+        blocks[i] = with_fields(blocks[i], [(attr, value)])
     return []
 
 

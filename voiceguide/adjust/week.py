@@ -7,10 +7,11 @@ first (entries of the same week in file order), so later entries win field by fi
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from voiceguide.errors import ScriptError
 from voiceguide.problems import Problem
-from voiceguide.script.model import Block, ProgressionEntry, Script, Spoken
+from voiceguide.script.model import Block, ProgressionEntry, Script, Spoken, with_fields
 
 
 def _entries(script: Script, week: int) -> list[ProgressionEntry]:
@@ -25,7 +26,7 @@ def apply_week(script: Script, week: int | None) -> Script:
     """
     if week is None or not script.progression:
         return script
-    changes: dict[str, dict[str, object]] = {}
+    changes: dict[str, dict[str, Any]] = {}
     origin: dict[str, ProgressionEntry] = {}
     for entry in _entries(script, week):
         for name, fields in entry.changes:
@@ -36,13 +37,13 @@ def apply_week(script: Script, week: int | None) -> Script:
         blocks=tuple(_changed(script.path, block, changes, origin) for block in script.blocks))
 
 
-def _changed(path: str, block: Block, changes: dict[str, dict[str, object]],
+def _changed(path: str, block: Block, changes: dict[str, dict[str, Any]],
              origin: dict[str, ProgressionEntry]) -> Block:
     fields = changes.get(block.name)
     if not fields or block.kind in ("rest", "say"):
         return block
     try:
-        return dataclasses.replace(block, **fields)
+        return with_fields(block, fields.items())
     except TypeError:
         unknown = sorted(set(fields) - {f.name for f in dataclasses.fields(block)})
         entry = origin[block.name]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 # numpy starts an OpenBLAS thread per core when imported (measured: 50 ms of start-up on
 # 2 cores, all before the first sound); voiceguide does no linear algebra. Set before any
@@ -39,13 +41,16 @@ COMMANDS: dict[str, str] = {
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's lazy-loading pattern)."""
 
-    def main(self, *args: object, standalone_mode: bool = True, **kwargs: object) -> object:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
         """click's main, but Ctrl-C exits 130 with one line wherever it lands (click's
         own says "Aborted!" and exits 1); EOF at a prompt stays click's exit 1."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[arg-type]
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[arg-type]
+            result = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                  **extra)
         except (KeyboardInterrupt, click.Abort) as exc:
             by_key = not isinstance(exc, click.Abort) or isinstance(
                 exc.__context__, KeyboardInterrupt)
@@ -55,7 +60,7 @@ class LazyGroup(click.Group):
             exc.show()
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # output piped into `head`, say: as click does
-            sys.stdout = None  # type: ignore[assignment]
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs do
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 

@@ -45,7 +45,7 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-class WeeksType(click.ParamType):
+class WeeksType(click.ParamType[tuple[int, ...], object]):
     """``--weeks``: N, N-M or N,M,... (weeks 1 to 999)."""
 
     name = "WEEKS"

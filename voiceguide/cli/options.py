@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,15 +20,17 @@ from voiceguide.script.model import LANGUAGES, TALK_LEVELS
 F = TypeVar("F", bound=Callable[..., object])
 
 
-class WeekType(click.ParamType):
+class WeekType(click.ParamType[int | str, object]):
     """A week number (1 or more) or ``next``: the week after the last one completed."""
 
     name = "N|next"
 
     def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> int | str:
-        if value == NEXT_WEEK or isinstance(value, int):
-            return value  # type: ignore[return-value]
+        if isinstance(value, int):
+            return value
+        if value == NEXT_WEEK:
+            return NEXT_WEEK
         try:
             week = int(str(value))
         except ValueError:
@@ -48,7 +50,7 @@ def script_options(func: F) -> F:
         help="The script as in week N of its progression; 'next': the week after "
              "the last one you completed (see `voiceguide history`).",
     )(func)
-    return click.argument("script", metavar="SCRIPT")(func)  # type: ignore[return-value]
+    return click.argument("script", metavar="SCRIPT")(func)
 
 
 _FIELD_OPTIONS = (
@@ -69,7 +71,7 @@ def override_options(func: Callable[..., object]) -> Callable[..., object]:
     """
 
     @functools.wraps(func)
-    def wrapper(*args: object, **kwargs: object) -> object:
+    def wrapper(*args: object, **kwargs: Any) -> object:  # click's parsed option values
         fields = [Override(f"--{key}", key, str(kwargs.pop(key)))
                   for key, _, _ in _FIELD_OPTIONS if kwargs.get(key) is not None]
         for key, _, _ in _FIELD_OPTIONS:
@@ -105,10 +107,10 @@ def music_options(func: Callable[..., object]) -> Callable[..., object]:
     from voiceguide.script.model import MUSIC_DUCK_RANGE, MUSIC_VOLUME_RANGE
 
     @functools.wraps(func)
-    def wrapper(*args: object, **kwargs: object) -> object:
+    def wrapper(*args: object, **kwargs: Any) -> object:  # click's parsed option values
         kwargs["music"] = MusicRequest(
             path=kwargs.pop("music_path"), shuffle=bool(kwargs.pop("shuffle")),
-            volume=kwargs.pop("music_volume"), duck=kwargs.pop("duck"))  # type: ignore[arg-type]
+            volume=kwargs.pop("music_volume"), duck=kwargs.pop("duck"))
         return func(*args, **kwargs)
 
     options = [

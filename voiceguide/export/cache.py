@@ -42,15 +42,17 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 
+from voiceguide import pcm
 from voiceguide.atomic import atomic_path, atomic_write_text, discard
 from voiceguide.errors import OutputError, VoiceguideError
 from voiceguide.export import sinks as encode
 from voiceguide.export import tags as metadata
 from voiceguide.export.tags import Tags
 from voiceguide.inputs import UnreadableInput, open_regular, read_limited
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.render import bed, decode, ducking, heads, tracks
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
@@ -76,7 +78,7 @@ KEY = re.compile(r"[0-9a-f]{64}")
 """What an entry's file names start with (a hex SHA-256)."""
 BLOCK = 1 << 20
 """Bytes copied at a time."""
-BYTE_MODULES = (audio, render, bed, decode, ducking, heads, tracks, encode, metadata)
+BYTE_MODULES = (pcm, audio, render, bed, decode, ducking, heads, tracks, encode, metadata)
 """Modules whose code decides the samples, the encoding and the tags of a file."""
 
 
@@ -113,7 +115,7 @@ def music_stamp(music: Music | None) -> list[object] | None:
     order) and the levels."""
     if music is None:
         return None
-    files = []
+    files: list[list[object]] = []
     for track in music.tracks:
         real = os.path.realpath(track.path)
         try:
@@ -134,7 +136,7 @@ def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fm
     """
     digest = hashlib.sha256()
     beeps = {"volume": timeline.beeps.volume, "sound": timeline.beeps.sound}
-    head = [CACHE_FORMAT, code_digest(), fmt, encode.CODEC_ARGS.get(fmt), audio.SAMPLE_RATE,
+    head = [CACHE_FORMAT, code_digest(), fmt, encode.CODEC_ARGS.get(fmt), SAMPLE_RATE,
             beeps, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events],
             music_stamp(music)]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
@@ -164,7 +166,7 @@ class Entry:
     ffmpeg: str | None
 
 
-def copy_hashing(source: BinaryIO, target: Path) -> tuple[int, str]:
+def copy_hashing(source: BufferedIOBase, target: Path) -> tuple[int, str]:
     """Copy the open file ``source`` over ``target``; (bytes copied, their SHA-256)."""
     digest = hashlib.sha256()
     size = 0
@@ -288,12 +290,12 @@ class ExportCache:
         used.sort(reverse=True)
         total = 0
         for count, (_, key) in enumerate(used, start=1):
-            path, size = data.pop(key, (None, 0))
-            total += size
+            stored = data.pop(key, None)
+            total += stored[1] if stored else 0
             if count > self.max_entries or total > self.max_bytes:
                 self.entry_path(key).unlink(missing_ok=True)
-                if path is not None:
-                    path.unlink(missing_ok=True)
+                if stored:
+                    stored[0].unlink(missing_ok=True)
         for path, _ in data.values():
             with suppress(FileNotFoundError):
                 if now - path.stat().st_mtime > STALE_S:

@@ -28,7 +28,7 @@ def srt_text(events: list[Event], offset_ms: int = 0) -> str:
                      end=timedelta(milliseconds=e.end_ms - offset_ms), content=e.text)
         for i, e in enumerate(events, start=1)
     ]
-    return srt.compose(subtitles, reindex=False)
+    return str(srt.compose(subtitles, reindex=False))
 
 
 def vtt_time(ms: int) -> str:

@@ -20,11 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
-import numpy as np
-
 from voiceguide.errors import FfmpegMissingError, OutputError
 from voiceguide.ffmpeg import FFMPEG_HINT, find_ffmpeg, widen
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE, Pcm
 
 FORMATS = ("wav", "mp3", "ogg", "flac")
 QUEUED_CHUNKS = 2
@@ -52,7 +50,7 @@ def codec_args(fmt: str, channels: int) -> tuple[str, ...]:
 class Sink(Protocol):
     """Where rendered chunks go."""
 
-    def write(self, samples: np.ndarray) -> None: ...
+    def write(self, samples: Pcm) -> None: ...
 
 
 class WavSink:
@@ -64,7 +62,7 @@ class WavSink:
         self._wav.setsampwidth(2)
         self._wav.setframerate(rate)
 
-    def write(self, samples: np.ndarray) -> None:
+    def write(self, samples: Pcm) -> None:
         self._wav.writeframesraw(samples.astype("<i2", copy=False).tobytes())
 
     def close(self) -> None:
@@ -118,7 +116,7 @@ class FfmpegSink:
                 except (BrokenPipeError, OSError, ValueError):
                     self._broken = True
 
-    def write(self, samples: np.ndarray) -> None:
+    def write(self, samples: Pcm) -> None:
         if self._broken:
             self._stop_feeding()
             self._process.wait()

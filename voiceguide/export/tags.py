@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import mutagen
 from mutagen import id3
@@ -93,6 +94,7 @@ def clock_ms(ms: int) -> str:
 
 def write_metadata(path: Path, fmt: str, tags: Tags, chapters: Sequence[Chapter]) -> None:
     """Add tags and chapters to a finished file of format ``fmt`` (wav, mp3, ogg, flac)."""
+    audio: MP3 | WAVE
     if fmt == "mp3":
         audio = MP3(path)
     elif fmt == "wav":
@@ -102,7 +104,7 @@ def write_metadata(path: Path, fmt: str, tags: Tags, chapters: Sequence[Chapter]
         return
     if audio.tags is None:
         audio.add_tags()
-    add_id3_frames(audio.tags, tags, chapters)
+    add_id3_frames(cast(id3.ID3, audio.tags), tags, chapters)  # mutagen leaves it untyped
     audio.save(v2_version=3)
     order_chapter_frames(path, id3_offset(path) if fmt == "wav" else 0)
 

@@ -22,10 +22,11 @@ from voiceguide.export.cache import ExportCache
 from voiceguide.export.files import PlaylistItem, Progress, export_session, playlist_text
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.tags import session_title
+from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.problems import Problem
 from voiceguide.render.beeps import load_cue_sounds
 from voiceguide.render.mixer import Music, music_rate
-from voiceguide.render.samples import SAMPLE_RATE, ms_to_samples
+from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import Script
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline

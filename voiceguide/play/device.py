@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from voiceguide.errors import AudioDeviceError
+from voiceguide.pcm import Pcm
 
 EXPORT_HINT = "to listen without a sound device, write the session to a file: voiceguide export"
 PROBE_MS = 20
@@ -72,7 +73,7 @@ class AudioOutput:
     0.1-0.3 s), so a stopped stream keeps playing until ``wait_stopped`` returns.
     """
 
-    def __init__(self, samples: np.ndarray, sample_rate: int) -> None:
+    def __init__(self, samples: Pcm, sample_rate: int) -> None:
         if samples.dtype != np.int16 or samples.ndim > 2 or not samples.flags.c_contiguous:
             raise ValueError("AudioOutput plays a contiguous int16 array of frames")
         self.samples = samples
@@ -114,7 +115,7 @@ class AudioOutput:
                 time.sleep(POLL_S)
 
 
-def _play_buffer(samples: np.ndarray, channels: int, sample_rate: int) -> Any:
+def _play_buffer(samples: Pcm, channels: int, sample_rate: int) -> Any:
     simpleaudio = _simpleaudio()
     try:
         return simpleaudio.play_buffer(samples, channels, 2, sample_rate)

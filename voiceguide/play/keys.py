@@ -13,7 +13,7 @@ import termios
 import threading
 import tty
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 ESCAPES = {b"\x1b[C": "right", b"\x1b[D": "left", b"\x1bOC": "right", b"\x1bOD": "left"}
 NAMES = {b" ": "space"}
@@ -43,7 +43,7 @@ class TerminalKeys:
 
     def __init__(self, stream: IO[str]) -> None:
         self.fd = stream.fileno()
-        self._saved: list | None = None
+        self._saved: list[Any] | None = None
         self._pending: list[str] = []
         self._hung_up = False
         self._idle = threading.Event()

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from voiceguide.errors import AudioDeviceError
+from voiceguide.pcm import Pcm
 from voiceguide.play.device import EXPORT_HINT, AudioOutput
 from voiceguide.play.view import SessionView, Status
 from voiceguide.render.samples import ms_to_samples
@@ -43,7 +44,7 @@ class ChunkRenderer(Protocol):
     channels: int
     total_samples: int
 
-    def render(self, start_ms: int = 0, end_ms: int | None = None) -> np.ndarray: ...
+    def render(self, start_ms: int = 0, end_ms: int | None = None) -> Pcm: ...
     def track_name(self, at_ms: int) -> str | None: ...
     def close(self) -> None: ...
 
@@ -58,7 +59,7 @@ class Output(Protocol):
 class Filler:
     """Renders the session into ``samples`` on a thread, nearest the play head first."""
 
-    def __init__(self, renderer: ChunkRenderer, samples: np.ndarray, total_ms: int) -> None:
+    def __init__(self, renderer: ChunkRenderer, samples: Pcm, total_ms: int) -> None:
         self.renderer = renderer
         self.samples = samples
         self.total_ms = total_ms
@@ -106,9 +107,9 @@ class Filler:
             while True:
                 with self._cond:
                     self._cond.wait_for(lambda: self._closed or self._next() is not None)
-                    if self._closed:
-                        return
                     index = self._next()
+                    if self._closed or index is None:
+                        return
                 offset, chunk = self._render(index)
                 with self._cond:
                     self.samples[offset : offset + len(chunk)] = chunk
@@ -119,7 +120,7 @@ class Filler:
                 self.error = exc
                 self._cond.notify_all()
 
-    def _render(self, index: int) -> tuple[int, np.ndarray]:
+    def _render(self, index: int) -> tuple[int, Pcm]:
         """Chunk ``index`` and its sample offset, cut to the buffer (outside the lock)."""
         start_ms = index * CHUNK_MS
         chunk = self.renderer.render(start_ms, min(start_ms + CHUNK_MS, self.total_ms))
@@ -158,7 +159,7 @@ class Player:
         timeline: Timeline,
         renderer: ChunkRenderer,
         *,
-        output_factory: Callable[[np.ndarray, int], Output] = AudioOutput,
+        output_factory: Callable[[Pcm, int], Output] = AudioOutput,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.timeline = timeline

@@ -20,8 +20,9 @@ import numpy as np
 
 from voiceguide.errors import ScriptError, VoiceguideError
 from voiceguide.inputs import MAX_SOUND_BYTES, UnreadableInput, check_limited
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE, Samples
 from voiceguide.problems import Problem
-from voiceguide.render.samples import SAMPLE_RATE, read_wav, resample
+from voiceguide.render.samples import read_wav, resample
 from voiceguide.script.model import BeepSettings
 from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
@@ -37,11 +38,11 @@ class CueSounds:
     """Float32 mono samples at ``SAMPLE_RATE`` Hz for each name of ``BEEP_SOUNDS``, each
     at most ``BEEP_MS[name]`` long, peak at most 1.0 (full scale)."""
 
-    sounds: Mapping[str, np.ndarray]
+    sounds: Mapping[str, Samples]
     rate: int = SAMPLE_RATE
     """Hz of ``sounds`` (the renderer brings them to its own rate)."""
 
-    def __getitem__(self, name: str) -> np.ndarray:
+    def __getitem__(self, name: str) -> Samples:
         return self.sounds[name]
 
 
@@ -71,7 +72,7 @@ def custom_cues(path: Path) -> CueSounds:
     return CueSounds({name: cut(samples, BEEP_MS[name]) for name in BEEP_SOUNDS})
 
 
-def cut(samples: np.ndarray, ms: int) -> np.ndarray:
+def cut(samples: Samples, ms: int) -> Samples:
     """``samples`` no longer than ``ms``, fading out over the last ``FADE_MS`` if cut."""
     n = ms * SAMPLE_RATE // 1000
     if len(samples) <= n:
@@ -82,7 +83,7 @@ def cut(samples: np.ndarray, ms: int) -> np.ndarray:
     return out
 
 
-def decode(path: Path) -> np.ndarray:
+def decode(path: Path) -> Samples:
     """An audio file as mono float32 at ``SAMPLE_RATE``, by pydub: WAV by itself, other
     formats through ffmpeg (found as for export, so a pip-shipped one works too)."""
     from voiceguide.ffmpeg import find_ffmpeg
@@ -100,7 +101,7 @@ def decode(path: Path) -> np.ndarray:
         lines = str(exc).strip().splitlines()
         raise wave.Error(lines[-1] if lines else "it is not an audio file") from exc
     segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
-    return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / 32768.0
+    return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / np.float32(FULL_SCALE)
 
 
 def locate(sound: str, script_file: str | None) -> Path:

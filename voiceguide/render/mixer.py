@@ -32,22 +32,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE, Pcm, Samples
 from voiceguide.render.bed import MusicBed, Warn
 from voiceguide.render.beeps import CueSounds, load_cue_sounds
 from voiceguide.render.ducking import bed_level
 from voiceguide.render.heads import HeadCache
-from voiceguide.render.samples import SAMPLE_RATE, ms_to_samples, resample, to_float
+from voiceguide.render.samples import ms_to_samples, resample, to_float
 from voiceguide.render.tracks import Track
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Event, Timeline
 
-__all__ = ["SAMPLE_RATE", "Music", "Renderer", "music_rate"]
+__all__ = ["Music", "Renderer", "music_rate"]
 
 SPEECH_PEAK = 10 ** (-4 / 20)
 """-4 dBFS: every speech clip's peak at voice volume 1."""
 BEEP_GAIN = 10 ** (-8 / 20)
 """-8 dB applied to the cue sounds (on top of the beep volume)."""
-FULL_SCALE = 32767 / 32768
+CEILING = (FULL_SCALE - 1) / FULL_SCALE
 """The largest float that maps to an int16 sample without overflow."""
 MUSIC_REFERENCE_LUFS = -16.0
 """The loudness the music's ``volume`` counts from: the voice's (the session's target)."""
@@ -111,9 +112,9 @@ class Renderer:
                                         strict=True):
             if event.kind == "speech":
                 self._last_use[event.text] = start + length
-        self._clips: dict[str, np.ndarray] = {}
+        self._clips: dict[str, Samples] = {}
 
-    def render(self, start_ms: int = 0, end_ms: int | None = None) -> np.ndarray:
+    def render(self, start_ms: int = 0, end_ms: int | None = None) -> Pcm:
         """The samples from ``start_ms`` to ``end_ms`` (default: the end), int16,
         ``channels`` interleaved."""
         first, last = self._span(start_ms, end_ms)
@@ -141,7 +142,7 @@ class Renderer:
             self.bed.close()
 
     def chunks(self, start_ms: int = 0, end_ms: int | None = None, *,
-               chunk_ms: int = 10_000) -> Iterator[np.ndarray]:
+               chunk_ms: int = 10_000) -> Iterator[Pcm]:
         """The same samples as ``render(start_ms, end_ms)``, as consecutive int16 chunks
         of ``chunk_ms`` (the last one shorter)."""
         first, last = self._span(start_ms, end_ms)
@@ -157,13 +158,13 @@ class Renderer:
             raise ValueError(f"bad span: {start_ms} ms to {end_ms} ms")
         return first, last
 
-    def _chunk_spans(self, first: int, last: int, size: int) -> Iterator[tuple[int, np.ndarray]]:
+    def _chunk_spans(self, first: int, last: int, size: int) -> Iterator[tuple[int, Pcm]]:
         for begin in range(first, last, size):
             end = min(last, begin + size)
             yield begin, self._mix(begin, end)
             self._evict(end)
 
-    def _mix(self, first: int, last: int) -> np.ndarray:
+    def _mix(self, first: int, last: int) -> Pcm:
         """Samples ``first`` to ``last`` (sample indices) mixed, limited and as int16."""
         voice = np.zeros(last - first, np.float32)
         lo = bisect.bisect_right(self._starts, first - self._reach)
@@ -175,14 +176,14 @@ class Renderer:
             if begin < end:
                 voice[begin - first: end - first] += sound[begin - start: end - start]
         buf = voice if self.bed is None else self._with_bed(voice, first)
-        over = np.count_nonzero((buf > FULL_SCALE) | (buf < -1.0))
+        over = np.count_nonzero((buf > CEILING) | (buf < -1.0))
         if over:
             self.limited_samples += over
-            np.clip(buf, -1.0, FULL_SCALE, out=buf)
-        buf *= 32768.0
+            np.clip(buf, -1.0, CEILING, out=buf)
+        buf *= FULL_SCALE
         return np.rint(buf).astype(np.int16).reshape(-1)
 
-    def _with_bed(self, voice: np.ndarray, first: int) -> np.ndarray:
+    def _with_bed(self, voice: Samples, first: int) -> Samples:
         """The voice centred in stereo with the bed under it."""
         assert self.bed is not None and self._level is not None
         out = np.empty((len(voice), self.channels), np.float32)
@@ -190,7 +191,7 @@ class Renderer:
         self.bed.add_to(out, first, self._level.gains(first, len(voice)))
         return out
 
-    def _sound(self, event: Event) -> np.ndarray:
+    def _sound(self, event: Event) -> Samples:
         """An event's samples, gain applied (speech fetched once while still needed)."""
         if event.kind == "beep":
             return self._beeps[str(event.sound)]
@@ -200,7 +201,7 @@ class Renderer:
             self._clips[event.text] = clip
         return clip
 
-    def _speech_samples(self, text: str) -> np.ndarray:
+    def _speech_samples(self, text: str) -> Samples:
         voice = self.timeline.voice
         clip = self.speech.clip(text, voice)
         samples = resample(to_float(clip.samples), clip.sample_rate, self.sample_rate)

@@ -1,9 +1,5 @@
-"""Sample-level basics shared by cue sounds and the renderer: the rate, ms to samples,
-resampling and reading WAV files.
-
-Everything voiceguide mixes is mono at ``SAMPLE_RATE`` Hz (eSpeak NG's native rate), so
-speech clips need no resampling in the common case.
-"""
+"""Sample-level basics shared by cue sounds and the renderer: ms to samples, resampling
+and reading WAV files (the format itself is ``voiceguide.pcm``)."""
 
 from __future__ import annotations
 
@@ -13,10 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLE_RATE = 22050
-"""Hz, mono, for every rendered stream and exported file."""
-
-INT16_FULL_SCALE = 32768.0
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE, Pcm, Samples
 
 
 def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
@@ -25,9 +18,9 @@ def ms_to_samples(ms: int, rate: int = SAMPLE_RATE) -> int:
     return (ms * rate + 500) // 1000
 
 
-def to_float(samples: np.ndarray) -> np.ndarray:
+def to_float(samples: Pcm) -> Samples:
     """int16 samples as float32 in [-1, 1)."""
-    return samples.astype(np.float32) / np.float32(INT16_FULL_SCALE)
+    return samples.astype(np.float32) / np.float32(FULL_SCALE)
 
 
 UPSAMPLE_TAPS = 129
@@ -36,7 +29,7 @@ attenuated by 80 dB or more."""
 
 
 @lru_cache(maxsize=1)
-def doubling_filter() -> np.ndarray:
+def doubling_filter() -> Samples:
     """A Kaiser-windowed sinc at 0.45 of the doubled rate's Nyquist frequency, with gain
     2 (zero-stuffing halves the level)."""
     half = UPSAMPLE_TAPS // 2
@@ -45,7 +38,7 @@ def doubling_filter() -> np.ndarray:
     return (2 * cutoff * np.sinc(cutoff * n) * np.kaiser(UPSAMPLE_TAPS, 8.0)).astype(np.float32)
 
 
-def resample(samples: np.ndarray, from_rate: int, to_rate: int = SAMPLE_RATE) -> np.ndarray:
+def resample(samples: Samples, from_rate: int, to_rate: int = SAMPLE_RATE) -> Samples:
     """Band-limited resampling of a short float clip, so a 44.1 kHz cue file does not
     alias when brought to 22.05 kHz: doubling (the voice's 22.05 kHz to 44.1 kHz music
     output) by zero-stuffing and a lowpass, 1 ms for a 3 s clip; any other ratio by FFT
@@ -68,7 +61,7 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int = SAMPLE_RATE) ->
     return out.astype(np.float32)
 
 
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
+def read_wav(path: Path) -> tuple[Samples, int]:
     """A PCM WAV file (8/16/24/32-bit, any channels) as mono float32 and its rate in Hz.
 
     Raises ``wave.Error``, ``EOFError`` or ``OSError`` for a file that cannot be read.

@@ -8,7 +8,7 @@ go through it, so a field is checked the same way wherever it is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import Any
 
 from voiceguide.script.model import (
     TALK_LEVELS,
@@ -27,9 +27,9 @@ from voiceguide.script.model import (
     Warmup,
 )
 from voiceguide.script.values import (
-    Converter,
     Invalid,
     Issue,
+    Key,
     boolean,
     choice,
     collect,
@@ -55,15 +55,8 @@ KINDS = (*NAMED_KINDS, "rest", "say")
 make the kind when no named kind key is present (``rest`` before ``say``)."""
 
 
-@dataclass(frozen=True)
-class Field:
-    """How one script key of a block becomes one model field."""
-
-    attr: str
-    convert: Converter
-
-
-def _keyed_cues(what: str, key: Callable[[Node], int]) -> Converter:
+def _keyed_cues(what: str, key: Callable[[Node], int]
+                ) -> Callable[[Node], tuple[tuple[int, Spoken], ...]]:
     """``{key: text}`` cues, sorted by key; two cues on the same key are an error."""
 
     def convert(node: Node) -> tuple[tuple[int, Spoken], ...]:
@@ -107,92 +100,104 @@ def _every_interval(node: Node) -> int:
     return ms
 
 
+_INTERVAL = Key("interval", _every_interval)
+_EVERY_SAY = Key("say", spoken("cues.every.say"))
+
+
 def _every(node: Node) -> Every:
-    values = convert_fields(node, {"interval": _every_interval,
-                                   "say": spoken("cues.every.say")},
-                            "cues.every", required=("interval", "say"))
-    return Every(interval_ms=values["interval"], say=values["say"])  # type: ignore[arg-type]
+    values = convert_fields(node, (_INTERVAL, _EVERY_SAY), "cues.every",
+                            required=(_INTERVAL, _EVERY_SAY))
+    return Every(interval_ms=values[_INTERVAL], say=values[_EVERY_SAY])
 
 
-_REP_CUES = {
-    "start": spoken("cues.start"),
-    "reps": _keyed_cues("cues.reps", whole("cue rep", 1, 100)),
-    "halfway": spoken("cues.halfway"),
-    "last": spoken("cues.last"),
-}
-_HOLD_CUES = {
-    "start": spoken("cues.start"),
-    "halfway": spoken("cues.halfway"),
-    "every": _every,
-    "at": _keyed_cues("cues.at", lambda node: parse_duration_ms(node, "cue time")),
-}
+_START = Key("start", spoken("cues.start"))
+_REPS_CUES = Key("reps", _keyed_cues("cues.reps", whole("cue rep", 1, 100)))
+_HALFWAY = Key("halfway", spoken("cues.halfway"))
+_LAST = Key("last", spoken("cues.last"))
+_EVERY = Key("every", _every)
+_AT = Key("at", _keyed_cues("cues.at", lambda node: parse_duration_ms(node, "cue time")))
 
 
-def _cues(fields: Mapping[str, Converter]) -> Converter:
+def _cues(*keys: Key[object]) -> Callable[[Node], Cues]:
+    """The ``cues:`` of a kind that accepts ``keys``; the others stay empty."""
+
     def convert(node: Node) -> Cues:
-        return Cues(**convert_fields(node, fields, "cues"))  # type: ignore[arg-type]
+        values = convert_fields(node, keys, "cues")
+        return Cues(start=values.get(_START), reps=values.get(_REPS_CUES, ()),
+                    halfway=values.get(_HALFWAY), last=values.get(_LAST),
+                    every=values.get(_EVERY), at=values.get(_AT, ()))
 
     return convert
 
 
+_MOVE_NAME = Key("name", name("move name"))
+_MOVE_TIME = Key("time", duration("time"))
+_SIDES = Key("sides", boolean("sides"))
+_MOVE_SAY = Key("say", spoken("say"))
+
+
 def _move(node: Node) -> Move:
-    values = convert_fields(node, {"name": name("move name"), "time": duration("time"),
-                                   "sides": boolean("sides"), "say": spoken("say")},
-                            "move", required=("name", "time"))
-    return Move(name=values.pop("name"), time_ms=values.pop("time"),  # type: ignore[arg-type]
-                loc=node.loc, **values)  # type: ignore[arg-type]
+    values = convert_fields(node, (_MOVE_NAME, _MOVE_TIME, _SIDES, _MOVE_SAY), "move",
+                            required=(_MOVE_NAME, _MOVE_TIME))
+    return Move(name=values[_MOVE_NAME], time_ms=values[_MOVE_TIME],
+                sides=values.get(_SIDES, False), say=values.get(_MOVE_SAY), loc=node.loc)
 
 
 def _moves(node: Node) -> tuple[Move, ...]:
     return convert_list(node, _move, "moves")
 
 
-_SET_FIELDS = {
-    "sets": Field("sets", whole("sets", 1, 20)),
-    "rest": Field("rest_ms", duration("rest", zero_ok=True)),
-    "rest_after": Field("rest_after_ms", duration("rest_after", zero_ok=True)),
-    "setup": Field("setup", spoken("setup")),
-    "setup_again": Field("setup_again", spoken("setup_again")),
-    "setup_time": Field("setup_time_ms", duration("setup_time", zero_ok=True)),
-    "countdown": Field("countdown_s", countdown),
-    "count": Field("count", boolean("count")),
-    "say": Field("say", spoken("say")),
-    "talk": Field("talk", choice("talk", TALK_LEVELS)),
-}
-_REPS = Field("reps", whole("reps", 1, 100))
+def _table(*keys: Key[object]) -> dict[str, Key[object]]:
+    return {key.name: key for key in keys}
 
-FIELDS: dict[str, dict[str, Field]] = {
-    "warmup": {
-        "moves": Field("moves", _moves),
-        "countdown": _SET_FIELDS["countdown"],
-        "transition": Field("transition_ms", duration("transition", zero_ok=True)),
-        "talk": _SET_FIELDS["talk"],
-    },
-    "exercise": {**_SET_FIELDS, "reps": _REPS, "tempo": Field("tempo", tempo),
-                 "tempo_words": Field("tempo_words", choice("tempo_words", TEMPO_WORDS)),
-                 "weight": Field("weight", name("weight")),
-                 "cues": Field("cues", _cues(_REP_CUES))},
-    "hold": {**_SET_FIELDS, "time": Field("time_ms", duration("time")),
-             "cues": Field("cues", _cues(_HOLD_CUES))},
-    "march": {**_SET_FIELDS, "reps": _REPS, "step": Field("step_ms", duration("step")),
-              "first": Field("first", choice("first", ("left", "right"))),
-              "cues": Field("cues", _cues(_REP_CUES))},
-    "rest": {"say": Field("say", spoken("say")), "talk": _SET_FIELDS["talk"]},
+
+_COUNTDOWN = Key("countdown", countdown, "countdown_s")
+_TALK = Key("talk", choice("talk", TALK_LEVELS))
+_SET_FIELDS = (
+    Key("sets", whole("sets", 1, 20)),
+    Key("rest", duration("rest", zero_ok=True), "rest_ms"),
+    Key("rest_after", duration("rest_after", zero_ok=True), "rest_after_ms"),
+    Key("setup", spoken("setup")),
+    Key("setup_again", spoken("setup_again")),
+    Key("setup_time", duration("setup_time", zero_ok=True), "setup_time_ms"),
+    _COUNTDOWN,
+    Key("count", boolean("count")),
+    Key("say", spoken("say")),
+    _TALK,
+)
+_REPS = Key("reps", whole("reps", 1, 100))
+_REP_CUES = Key("cues", _cues(_START, _REPS_CUES, _HALFWAY, _LAST))
+
+FIELDS: dict[str, dict[str, Key[object]]] = {
+    "warmup": _table(Key("moves", _moves), _COUNTDOWN,
+                     Key("transition", duration("transition", zero_ok=True), "transition_ms"),
+                     _TALK),
+    "exercise": _table(*_SET_FIELDS, _REPS, Key("tempo", tempo),
+                       Key("tempo_words", choice("tempo_words", TEMPO_WORDS)),
+                       Key("weight", name("weight")), _REP_CUES),
+    "hold": _table(*_SET_FIELDS, Key("time", duration("time"), "time_ms"),
+                   Key("cues", _cues(_START, _HALFWAY, _EVERY, _AT))),
+    "march": _table(*_SET_FIELDS, _REPS, Key("step", duration("step"), "step_ms"),
+                    Key("first", choice("first", ("left", "right"))), _REP_CUES),
+    "rest": _table(Key("say", spoken("say")), _TALK),
     "say": {},
 }
-"""Per kind: script key -> model field and converter (the kind key itself excluded)."""
+"""Per kind: script key -> its converter and model field (the kind key itself excluded)."""
 
 DEFAULT_KEYS = ("rest", "tempo", "countdown", "count", "transition", "talk", "tempo_words")
 """Keys of ``defaults:``; each applies to every kind that has that field."""
 
-_KIND_VALUE: dict[str, Converter] = {
-    **{kind: name(kind) for kind in NAMED_KINDS},
-    "rest": duration("rest", zero_ok=True),
-    "say": spoken("say"),
+_KIND_VALUE: dict[str, Key[object]] = {
+    **{kind: Key(kind, name(kind), "name") for kind in NAMED_KINDS},
+    "rest": Key("rest", duration("rest", zero_ok=True), "time_ms"),
+    "say": Key("say", spoken("say"), "text"),
 }
+"""Per kind: the kind key's converter and the model field its value fills."""
 _MODELS: dict[str, Callable[..., Block]] = {
-    "warmup": Warmup, "exercise": Exercise, "hold": Hold, "march": March,
+    "warmup": Warmup, "exercise": Exercise, "hold": Hold, "march": March, "rest": Rest,
+    "say": Say,
 }
+"""Per kind: the model, built from fields chosen by name (typed by ``FIELDS``)."""
 
 
 def block_kind(node: Map) -> tuple[str, Scalar] | None:
@@ -202,8 +207,8 @@ def block_kind(node: Map) -> tuple[str, Scalar] | None:
     present = [key for key, _ in node.items if key.value in KINDS]
     named = [key for key in present if key.value in NAMED_KINDS]
     if len(named) > 1:
-        kinds = " and ".join(str(key.value) for key in named)
-        raise Invalid.at(named[1], f"block: has two kinds, {kinds}",
+        both = " and ".join(str(key.value) for key in named)
+        raise Invalid.at(named[1], f"block: has two kinds, {both}",
                          "each '- ' item of blocks is one block")
     for kinds in (NAMED_KINDS, ("rest",), ("say",)):
         found = next((key for key in present if key.value in kinds), None)
@@ -230,7 +235,7 @@ def block_name(node: Node) -> tuple[str, str] | None:
         return None
 
 
-def convert_block(node: Node, defaults: Mapping[str, object]) -> Block:
+def convert_block(node: Node, defaults: Mapping[str, Any]) -> Block:
     """One item of ``blocks``, with ``defaults`` (model field -> value) filled in."""
     given = mapping(node, "block")
     found = block_kind(given)
@@ -241,32 +246,21 @@ def convert_block(node: Node, defaults: Mapping[str, object]) -> Block:
     kind, kind_key = found
     issues: list[Issue] = []
     value_node = next(value for key, value in given.items if key is kind_key)
-    value = collect(_KIND_VALUE[kind], value_node, issues)
+    value = collect(_KIND_VALUE[kind].convert, value_node, issues)
     rest = Map(tuple(item for item in given.items if item[0] is not kind_key), given.loc)
-    table = FIELDS[kind]
-    fields = collect(lambda n: convert_fields(n, {k: f.convert for k, f in table.items()},
-                                              kind), rest, issues)
+    fields = collect(lambda n: convert_fields(n, FIELDS[kind].values(), kind), rest, issues)
     if kind == "warmup" and given.get("moves") is None:
         issues.append(Issue(given.loc, "warmup: 'moves' is missing"))
     if issues or value is None or fields is None:
         raise Invalid(issues)
-    attrs = {table[key].attr: converted for key, converted in fields.items()}
-    block = _build(kind, value, attrs, defaults, given)
+    own = {key.attr for key in FIELDS[kind].values()}
+    applied = {attr: v for attr, v in defaults.items() if attr in own}
+    block = _MODELS[kind](**{_KIND_VALUE[kind].attr: value}, loc=given.loc,
+                          **{**applied, **fields.attrs()})
     conflicts = block_conflicts(block)
     if any(issue.level == "error" for issue in conflicts):
         raise Invalid(conflicts)
     return block
-
-
-def _build(kind: str, value: object, attrs: dict[str, object],
-           defaults: Mapping[str, object], node: Map) -> Block:
-    if kind == "say":
-        return Say(text=value, loc=node.loc)  # type: ignore[arg-type]
-    own = {f.attr for f in FIELDS[kind].values()}
-    applied = {attr: v for attr, v in defaults.items() if attr in own}
-    if kind == "rest":
-        return Rest(time_ms=value, loc=node.loc, **{**applied, **attrs})  # type: ignore[arg-type]
-    return _MODELS[kind](name=value, loc=node.loc, **{**applied, **attrs})
 
 
 def block_conflicts(block: Block) -> list[Issue]:

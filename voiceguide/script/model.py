@@ -7,8 +7,10 @@ source file so later stages (compile warnings, overrides) can report where a pro
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from voiceguide.problems import Loc
 
@@ -174,6 +176,17 @@ class Say:
 
 Block = Warmup | Exercise | Hold | March | Rest | Say
 SetBlock = Exercise | Hold | March
+B = TypeVar("B", bound=Block)
+
+FieldValues = tuple[tuple[str, Any], ...]
+"""Model field -> value pairs chosen by name (a week's changes, an override). Each value
+was converted by that field's key in the block field table (``script.blocks.FIELDS``), so
+it has the field's type; ``Any`` because the field is only known at run time."""
+
+
+def with_fields(block: B, fields: Iterable[tuple[str, Any]]) -> B:
+    """``block`` with these model fields set; a field the block lacks raises TypeError."""
+    return dataclasses.replace(block, **dict(fields))
 
 
 @dataclass(frozen=True)
@@ -226,12 +239,12 @@ class ProgressionEntry:
 
     Field names are model field names (``reps``, ``sets``, ``weight``, ``tempo``,
     ``rest_ms``, ``time_ms``, ...) with values already converted, so applying a week is
-    ``dataclasses.replace(block, **fields)``.
+    ``with_fields(block, fields)``.
     """
 
     week: int
     say: Spoken | None = None
-    changes: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    changes: tuple[tuple[str, FieldValues], ...] = ()
     loc: Loc = field(default_factory=Loc)
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import string
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from voiceguide.errors import ScriptError
 from voiceguide.inputs import MAX_SOUND_BYTES, UnreadableInput, check_limited, read_limited
@@ -28,6 +30,7 @@ from voiceguide.script.model import (
     BeepSettings,
     Block,
     MusicSettings,
+    ProgressionEntry,
     Script,
     VoiceSettings,
 )
@@ -36,9 +39,10 @@ from voiceguide.script.progression import convert_progression, progression_confl
 from voiceguide.script.translations import convert_translations
 from voiceguide.script.values import (
     REPORTED,
-    Converter,
+    Fields,
     Invalid,
     Issue,
+    Key,
     boolean,
     choice,
     choices_hint,
@@ -57,19 +61,16 @@ from voiceguide.script.yaml_nodes import MAX_BYTES, Map, Node, load_nodes
 
 __all__ = ["load_script", "parse_field", "parse_script"]
 
-_DEFAULTS: dict[str, tuple[str, Converter]] = {
-    key: next((f.attr, f.convert) for fields in FIELDS.values()
-              for k, f in fields.items() if k == key)
-    for key in DEFAULT_KEYS
-}
-"""``defaults:`` key -> (model field, converter), borrowed from the block field table."""
+T = TypeVar("T")
+
+_DEFAULTS = tuple(next(fields[key] for fields in FIELDS.values() if key in fields)
+                  for key in DEFAULT_KEYS)
+"""The keys of ``defaults:``, borrowed from the block field table."""
 
 
-def _defaults(node: Node) -> dict[str, object]:
+def _defaults(node: Node) -> dict[str, Any]:
     """Model field -> value for every block kind that has the field."""
-    values = convert_fields(node, {k: convert for k, (_, convert) in _DEFAULTS.items()},
-                            "defaults")
-    return {_DEFAULTS[key][0]: value for key, value in values.items()}
+    return convert_fields(node, _DEFAULTS, "defaults").attrs()
 
 
 def _format(node: Node) -> int:
@@ -81,8 +82,12 @@ def _format(node: Node) -> int:
     return int(version or 0)
 
 
-def _voice(base_dir: Path) -> Converter:
-    """``voice:``; a Piper model path (``*.onnx``) is relative to the script's folder."""
+_RATE = Key("rate", whole("voice.rate", 80, 400))
+_VOICE_VOLUME = Key("volume", fraction("voice.volume"))
+
+
+def _voice_name(base_dir: Path) -> Key[str]:
+    """``voice.name``; a Piper model path (``*.onnx``) is relative to the script's folder."""
 
     def name(node: Node) -> str:
         value = text("voice.name")(node)
@@ -91,11 +96,11 @@ def _voice(base_dir: Path) -> Converter:
             return value
         return f"{engine}{colon}{(base_dir / Path(rest).expanduser()).absolute()}"
 
-    def convert(node: Node) -> dict[str, object]:
-        return convert_fields(node, {"name": name, "rate": whole("voice.rate", 80, 400),
-                                     "volume": fraction("voice.volume")}, "voice")
+    return Key("name", name)
 
-    return convert
+
+def _voice(voice_name: Key[str]) -> Callable[[Node], Fields]:
+    return lambda node: convert_fields(node, (voice_name, _RATE, _VOICE_VOLUME), "voice")
 
 
 def _bundled_sounds() -> dict[str, Path]:
@@ -104,7 +109,7 @@ def _bundled_sounds() -> dict[str, Path]:
             if entry.is_file() and entry.name.endswith(".wav")}
 
 
-def _sound(base_dir: Path) -> Converter:
+def _sound(base_dir: Path) -> Callable[[Node], str]:
     """``tone``, a bundled cue file name, or a path relative to the script's folder;
     a file is resolved to an absolute path and must be a readable regular file of at
     most ``MAX_SOUND_BYTES``. Whether it decodes is checked by ``validate`` and at
@@ -134,16 +139,26 @@ def _sound(base_dir: Path) -> Converter:
     return convert
 
 
-def _beeps(base_dir: Path) -> Converter:
+_BEEP_VOLUME = Key("volume", fraction("beeps.volume"))
+
+
+def _beeps(base_dir: Path) -> Callable[[Node], BeepSettings]:
+    sound = Key("sound", _sound(base_dir))
+
     def convert(node: Node) -> BeepSettings:
-        values = convert_fields(node, {"volume": fraction("beeps.volume"),
-                                       "sound": _sound(base_dir)}, "beeps")
-        return BeepSettings(loc=node.loc, **values)  # type: ignore[arg-type]
+        values = convert_fields(node, (_BEEP_VOLUME, sound), "beeps")
+        return BeepSettings(volume=values.get(_BEEP_VOLUME, _NO_BEEPS.volume),
+                            sound=values.get(sound, _NO_BEEPS.sound), loc=node.loc)
 
     return convert
 
 
-def _music_path(base_dir: Path) -> Converter:
+_MUSIC_VOLUME = Key("volume", decibels("music.volume", *MUSIC_VOLUME_RANGE))
+_DUCK = Key("duck", decibels("music.duck", *MUSIC_DUCK_RANGE))
+_SHUFFLE = Key("shuffle", boolean("music.shuffle"))
+
+
+def _music_path(base_dir: Path) -> Callable[[Node], str]:
     """A music file, folder or playlist relative to the script's folder, resolved; it
     must exist (what is in it is checked when the music is loaded)."""
 
@@ -160,18 +175,25 @@ def _music_path(base_dir: Path) -> Converter:
     return convert
 
 
-def _music(base_dir: Path) -> Converter:
+def _music(base_dir: Path) -> Callable[[Node], MusicSettings]:
+    music_path = Key("path", _music_path(base_dir))
+
     def convert(node: Node) -> MusicSettings:
-        values = convert_fields(node, {"path": _music_path(base_dir),
-                                       "volume": decibels("music.volume", *MUSIC_VOLUME_RANGE),
-                                       "duck": decibels("music.duck", *MUSIC_DUCK_RANGE),
-                                       "shuffle": boolean("music.shuffle")},
-                                "music", required=("path",))
+        values = convert_fields(node, (music_path, _MUSIC_VOLUME, _DUCK, _SHUFFLE), "music",
+                                required=(music_path,))
         path_node = mapping(node, "music").get("path")
-        loc = path_node.loc if path_node is not None else node.loc
-        return MusicSettings(loc=loc, **values)  # type: ignore[arg-type]
+        return MusicSettings(path=values[music_path],
+                             volume=values.get(_MUSIC_VOLUME, _NO_MUSIC.volume),
+                             duck=values.get(_DUCK, _NO_MUSIC.duck),
+                             shuffle=values.get(_SHUFFLE, _NO_MUSIC.shuffle),
+                             loc=path_node.loc if path_node is not None else node.loc)
 
     return convert
+
+
+_NO_BEEPS = BeepSettings()
+_NO_VOICE = VoiceSettings()
+_NO_MUSIC = MusicSettings()
 
 
 def _template_issues(phrase: str, template: str, node: Node) -> list[Issue]:
@@ -209,7 +231,8 @@ def _phrases(node: Node) -> tuple[tuple[str, str], ...]:
     return tuple(templates)
 
 
-def _blocks(defaults: dict[str, object] | None, warnings: list[Issue]) -> Converter:
+def _blocks(defaults: dict[str, Any] | None, warnings: list[Issue]
+            ) -> Callable[[Node], tuple[Block, ...]]:
     """The ``blocks`` list; warnings of good blocks are kept even when others fail."""
 
     def convert(node: Node) -> tuple[Block, ...]:
@@ -218,13 +241,14 @@ def _blocks(defaults: dict[str, object] | None, warnings: list[Issue]) -> Conver
             raise Invalid.at(node, "blocks: the list is empty",
                              "add at least one block, e.g. '- say: Hello'")
         issues: list[Issue] = []
-        blocks = [collect(lambda n: convert_block(n, defaults or {}), item, issues)
-                  for item in items]
-        for block in filter(None, blocks):
+        blocks = [block for item in items
+                  if (block := collect(lambda n: convert_block(n, defaults or {}), item,
+                                       issues)) is not None]
+        for block in blocks:
             warnings.extend(i for i in block_conflicts(block) if i.level == "warning")
         if issues or defaults is None:
             raise Invalid(issues)
-        return tuple(block for block in blocks if block is not None)
+        return tuple(blocks)
 
     return convert
 
@@ -241,38 +265,38 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
                                                   issues)
     if defaults is not None and talk is not None:
         defaults.setdefault("talk", talk)
-    top: dict[str, Converter] = {
-        "format": _format,
-        "workout": name("workout"),
-        "description": text("description"),
-        "language": choice("language", LANGUAGES),
-        "voice": _voice(Path(path).absolute().parent),
-        "beeps": _beeps(Path(path).absolute().parent),
-        "music": _music(Path(path).absolute().parent),
-        "defaults": lambda _: _already(defaults),
-        "talk": lambda _: _already(talk),
-        "phrases": _phrases,
-        "blocks": _blocks(defaults, issues),
-        "progression": lambda n: convert_progression(n, given.get("blocks")),
-        "translations": lambda _: None,   # checked against the parsed script below
-    }
-    values = collect(lambda n: convert_fields(n, top, "script",
-                                              required=("workout", "blocks")), given, issues)
+    workout = Key("workout", name("workout"))
+    blocks = Key("blocks", _blocks(defaults, issues))
+    base_dir = Path(path).absolute().parent
+    voice_name = _voice_name(base_dir)
+    voice_key = Key("voice", _voice(voice_name))
+    beeps = Key("beeps", _beeps(base_dir))
+    music = Key("music", _music(base_dir))
+    progression = Key("progression",
+                      lambda n: convert_progression(n, given.get("blocks")))
+    top = (_FORMAT, workout, _DESCRIPTION, _LANGUAGE, voice_key, beeps, music,
+           Key("defaults", lambda _: _already(defaults)), Key("talk", lambda _: _already(talk)),
+           _PHRASES, blocks, progression,
+           Key("translations", lambda _: None))  # checked against the parsed script below
+    values = collect(lambda n: convert_fields(n, top, "script", required=(workout, blocks)),
+                     given, issues)
     if values is None:
         return None, issues
-    issues += progression_conflicts(values["blocks"],  # type: ignore[arg-type]
-                                    values.get("progression", ()))  # type: ignore[arg-type]
-    voice = VoiceSettings(language=values.pop("language", "en"),  # type: ignore[arg-type]
-                          **values.pop("voice", {}))  # type: ignore[arg-type]
-    values.pop("defaults", None)
-    values.pop("talk", None)
+    entries: tuple[ProgressionEntry, ...] = values.get(progression, ())
+    issues += progression_conflicts(values[blocks], entries)
+    voice = values.get(voice_key, Fields({}))
     voice_node = given.get("voice")
     name_node = voice_node.get("name") if isinstance(voice_node, Map) else None
-    if name_node is not None:
-        values["voice_name_loc"] = name_node.loc
-    values.pop("translations", None)
-    script = Script(path=path, voice=voice, written_in=voice.language,
-                    **values)  # type: ignore[arg-type]
+    language = values.get(_LANGUAGE, _NO_VOICE.language)
+    script = Script(
+        path=path, workout=values[workout], blocks=values[blocks],
+        format=values.get(_FORMAT, 1), description=values.get(_DESCRIPTION),
+        voice=VoiceSettings(language=language, name=voice.get(voice_name),
+                            rate=voice.get(_RATE, _NO_VOICE.rate),
+                            volume=voice.get(_VOICE_VOLUME, _NO_VOICE.volume)),
+        beeps=values.get(beeps, _NO_BEEPS), music=values.get(music, _NO_MUSIC),
+        phrases=values.get(_PHRASES, ()), progression=entries,
+        voice_name_loc=Loc() if name_node is None else name_node.loc, written_in=language)
     translations_node = given.get("translations")
     if translations_node is not None:
         found = collect(lambda n: convert_translations(n, script, issues), translations_node,
@@ -281,7 +305,13 @@ def _script(root: Node, path: str) -> tuple[Script | None, list[Issue]]:
     return script, issues
 
 
-def _already(value: object) -> object:
+_FORMAT = Key("format", _format)
+_DESCRIPTION = Key("description", text("description"))
+_LANGUAGE = Key("language", choice("language", LANGUAGES))
+_PHRASES = Key("phrases", _phrases)
+
+
+def _already(value: T | None) -> T:
     """A value converted earlier; its problems were reported then."""
     if value is None:
         raise Invalid(())

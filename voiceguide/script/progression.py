@@ -2,20 +2,27 @@
 
 Changes use the blocks' own field table, so ``reps: 12`` in week 3 is converted and
 range-checked exactly as ``reps: 12`` in the block; they are stored under model field
-names so applying a week is ``dataclasses.replace``.
+names so applying a week is ``with_fields``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 from voiceguide.script.blocks import FIELDS, block_conflicts, block_name
-from voiceguide.script.model import Block, ProgressionEntry, SetFields, Warmup
+from voiceguide.script.model import (
+    Block,
+    FieldValues,
+    ProgressionEntry,
+    SetFields,
+    Warmup,
+    with_fields,
+)
 from voiceguide.script.values import (
-    Converter,
     Invalid,
     Issue,
+    Key,
     choices_hint,
     collect,
     convert_fields,
@@ -28,10 +35,10 @@ from voiceguide.script.yaml_nodes import Map, Node, Seq
 
 MAX_WEEK = 999
 
-Changes = tuple[tuple[str, tuple[tuple[str, object], ...]], ...]
+Changes = tuple[tuple[str, FieldValues], ...]
 
 
-def _changes(names: Mapping[str, list[str]]) -> Converter:
+def _changes(names: Mapping[str, list[str]]) -> Callable[[Node], Changes]:
     """Converter of ``set:``: block name -> {field: value}, fields allowed for its kind."""
 
     def convert(node: Node) -> Changes:
@@ -45,13 +52,12 @@ def _changes(names: Mapping[str, list[str]]) -> Converter:
                 issues.append(Issue(key.loc, f"set: no block is named {block!r}",
                                     choices_hint(block, names, "named blocks")))
                 continue
-            table = FIELDS[kinds[0]]
-            allowed = {k: f.convert for k, f in table.items()
-                       if all(k in FIELDS[kind] for kind in kinds)}
-            fields = collect(lambda n, a=allowed, b=block: convert_fields(n, a, f"set.{b}"),
+            allowed = [key for name, key in FIELDS[kinds[0]].items()
+                       if all(name in FIELDS[kind] for kind in kinds)]
+            fields = collect(partial(convert_fields, keys=allowed, what=f"set.{block}"),
                              value, issues)
             if fields is not None:
-                changes.append((block, tuple((table[k].attr, v) for k, v in fields.items())))
+                changes.append((block, tuple(fields.attrs().items())))
         if issues:
             raise Invalid(issues)
         return tuple(changes)
@@ -71,28 +77,28 @@ def _block_names(blocks: Node | None) -> dict[str, list[str]]:
 
 def convert_progression(node: Node, blocks: Node | None) -> tuple[ProgressionEntry, ...]:
     """The ``progression:`` list; weeks >= 1 and strictly increasing."""
-    fields = {"week": whole("week", 1, MAX_WEEK), "say": spoken("say"),
-              "set": _changes(_block_names(blocks))}
+    week_key = Key("week", whole("week", 1, MAX_WEEK))
+    say = Key("say", spoken("say"))
+    changes = Key("set", _changes(_block_names(blocks)))
     issues: list[Issue] = []
     entries: list[ProgressionEntry] = []
     items = sequence(node, "progression").items
     if not items:
         raise Invalid.at(node, "progression: the list is empty")
     for item in items:
-        values = collect(lambda n: convert_fields(n, fields, "progression",
-                                                  required=("week",)), item, issues)
+        values = collect(lambda n: convert_fields(n, (week_key, say, changes), "progression",
+                                                  required=(week_key,)), item, issues)
         if values is None:
             continue
-        week = int(values["week"])  # type: ignore[call-overload]
+        week = values[week_key]
         if entries and week <= entries[-1].week:
             week_node = item.get("week") if isinstance(item, Map) else None
             issues.append(Issue((week_node or item).loc,
                                 f"progression: week {week} comes after week "
                                 f"{entries[-1].week}; weeks must increase"))
             continue
-        entries.append(ProgressionEntry(week=week, say=values.get("say"),  # type: ignore[arg-type]
-                                        changes=values.get("set", ()),  # type: ignore[arg-type]
-                                        loc=item.loc))
+        entries.append(ProgressionEntry(week=week, say=values.get(say),
+                                        changes=values.get(changes, ()), loc=item.loc))
     if issues:
         raise Invalid(issues)
     return tuple(entries)
@@ -112,7 +118,7 @@ def progression_conflicts(blocks: Iterable[Block],
             for name, fields in entry.changes:
                 if name != block.name:
                     continue
-                current = replace(current, **dict(fields))
+                current = with_fields(current, fields)
                 for issue in block_conflicts(current):
                     if issue.level == "error" and issue.message not in reported:
                         reported.add(issue.message)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Iterator, Mapping
+from typing import TypeVar, cast
 
 from voiceguide.problems import Loc
 from voiceguide.script.model import LANGUAGES, Script, Spoken
 from voiceguide.script.phrases import placeholders_in
 from voiceguide.script.values import Issue, choices_hint, collect, mapping, name
 from voiceguide.script.yaml_nodes import Node
+
+T = TypeVar("T")
 
 Translations = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 """Per language, (text as written, its translation) pairs."""
@@ -56,6 +59,11 @@ def script_texts(script: Script) -> dict[str, str | None]:
     return texts
 
 
+def _translated(value: T, table: Mapping[str, str]) -> T:
+    """``value`` translated: the same structure, so the same type, only texts changed."""
+    return cast(T, _replace(value, table))
+
+
 def _replace(value: object, table: Mapping[str, str], attr: str = "") -> object:
     """``value`` with each spoken text replaced by its translation, where it has one."""
     if isinstance(value, Spoken):
@@ -65,7 +73,7 @@ def _replace(value: object, table: Mapping[str, str], attr: str = "") -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {f.name: _replace(getattr(value, f.name), table, f.name)
                    for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
         if len(value) == 2 and isinstance(value[0], str):
             return (value[0], _replace(value[1], table, value[0]))
@@ -86,12 +94,12 @@ def translated(script: Script, written_in: str) -> tuple[Script, int]:
     table = dict(dict(script.translations).get(language, ()))
     texts = script_texts(script)
     missing = sum(1 for text in texts if text not in table)
-    blocks = _replace(script.blocks, table)
-    progression = _replace(script.progression, table)
+    blocks = _translated(script.blocks, table)
+    progression = _translated(script.progression, table)
     phrases = tuple((phrase, table.get(template, template))
                     for phrase, template in script.phrases)
     return dataclasses.replace(script, workout=table.get(script.workout, script.workout),
-                               blocks=blocks, progression=progression,  # type: ignore[arg-type]
+                               blocks=blocks, progression=progression,
                                phrases=phrases), missing
 
 

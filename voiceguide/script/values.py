@@ -10,16 +10,17 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, cast, overload
 
 from voiceguide.problems import Level, Loc
 from voiceguide.script.model import Spoken, Tempo
 from voiceguide.script.yaml_nodes import Broken, Map, Node, Scalar, Seq
 
 T = TypeVar("T")
-Converter = Callable[[Node], object]
+D = TypeVar("D")
+T_co = TypeVar("T_co", covariant=True)
 
 MAX_DURATION_MS = 3_600_000
 MAX_SPOKEN_CHARS = 500
@@ -64,7 +65,7 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     typed = str(word)
     close = difflib.get_close_matches(typed, list(choices), n=3, cutoff=0.6)
     swapped = [choice for choice in close if sorted(choice) == sorted(typed)]
-    return (swapped or close or [None])[0]
+    return next(iter(swapped or close), None)
 
 
 def choices_hint(word: object, choices: Iterable[str], what: str = "choose from") -> str:
@@ -153,7 +154,7 @@ def parse_duration_ms(node: Node, what: str) -> int:
         else:
             raise Invalid.at(node, f"{what}: expected {expected}, got {describe(node)}")
     else:
-        seconds = float(given.value)
+        seconds = float(given.value or 0)
     if math.isnan(seconds):
         raise Invalid.at(node, f"{what}: {given.text} is not a number")
     if seconds > MAX_DURATION_MS / 1000:
@@ -309,30 +310,73 @@ def collect(convert: Callable[[Node], T], node: Node, issues: list[Issue]) -> T 
         return None
 
 
-def convert_fields(node: Node, fields: Mapping[str, Converter], what: str, *,
-                   required: tuple[str, ...] = ()) -> dict[str, object]:
+@dataclass(frozen=True)
+class Key(Generic[T_co]):
+    """A key of a mapping as the script writes it, with the converter of its value and
+    the model field it fills (``rest`` fills ``rest_ms``; empty: the key's own name)."""
+
+    name: str
+    convert: Callable[[Node], T_co]
+    field: str = ""
+
+    @property
+    def attr(self) -> str:
+        return self.field or self.name
+
+
+class Fields:
+    """The converted values of one mapping, read back by the key that converted them, so
+    each comes out with its converter's type."""
+
+    def __init__(self, values: dict[Key[object], object]) -> None:
+        self._values = values
+
+    @overload
+    def get(self, key: Key[T]) -> T | None: ...
+    @overload
+    def get(self, key: Key[T], default: D) -> T | D: ...
+
+    def get(self, key: Key[T], default: object = None) -> object:
+        return self._values.get(key, default)
+
+    def __getitem__(self, key: Key[T]) -> T:
+        """A required key's value (``convert_fields`` fails when one is missing)."""
+        return cast(T, self._values[key])
+
+    def attrs(self) -> dict[str, Any]:
+        """Model field -> value, for a model chosen at run time (a block of some kind, a
+        week's changes); each value has the type its key's converter gives that field."""
+        return {key.attr: value for key, value in self._values.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+
+def convert_fields(node: Node, keys: Iterable[Key[object]], what: str, *,
+                   required: Iterable[Key[object]] = ()) -> Fields:
     """Convert every key of a mapping with its converter, reporting all issues at once:
     unknown keys (with a did-you-mean), missing required keys, bad values."""
     given = mapping(node, what)
+    table = {key.name: key for key in keys}
     issues: list[Issue] = []
-    values: dict[str, object] = {}
-    for key, value in given.items:
-        convert = fields.get(key.value) if isinstance(key.value, str) else None
-        if convert is None:
+    values: dict[Key[object], object] = {}
+    for key_node, value in given.items:
+        key = table.get(key_node.value) if isinstance(key_node.value, str) else None
+        if key is None:
             hint = comma_hint(given, value) or (
-                choices_hint(key.text, fields, "known keys") if fields
+                choices_hint(key_node.text, table, "known keys") if table
                 else "no other keys are allowed here")
-            issues.append(Issue(key.loc, f"{what}: unknown key {key.text!r}", hint))
+            issues.append(Issue(key_node.loc, f"{what}: unknown key {key_node.text!r}", hint))
             continue
-        result = collect(convert, value, issues)
+        result = collect(key.convert, value, issues)
         if result is not None:
-            values[str(key.value)] = result
+            values[key] = result
     for key in required:
-        if given.get(key) is None:
-            issues.append(Issue(given.loc, f"{what}: {key!r} is missing"))
+        if given.get(key.name) is None:
+            issues.append(Issue(given.loc, f"{what}: {key.name!r} is missing"))
     if issues:
         raise Invalid(issues)
-    return values
+    return Fields(values)
 
 
 def convert_list(node: Node, convert: Callable[[Node], T], what: str) -> tuple[T, ...]:

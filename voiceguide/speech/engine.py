@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.errors import SpeechEngineError
+from voiceguide.pcm import Pcm
 from voiceguide.script.model import VoiceSettings
 from voiceguide.speech import espeak, piper_driver
 from voiceguide.speech.cache import SpeechCache, cache_key
@@ -37,7 +38,7 @@ SynthesisProgress = Callable[[int], AbstractContextManager[Callable[[], None]]]
 """Given how many lines will be synthesized, a context whose value is called after each."""
 
 
-def trim_silence(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+def trim_silence(samples: Pcm, sample_rate: int) -> Pcm:
     """Cut leading and trailing silence (keeping ``PAD_MS``), so clip lengths measure speech."""
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
     if loud.size == 0:

@@ -100,13 +100,13 @@ class PiperDriver:
             raise KeyError(f"unknown property {name}")
         return values[name]
 
-    def setProperty(self, name: str, value: object) -> None:  # noqa: N802
+    def setProperty(self, name: str, value: Any) -> None:  # noqa: N802 (pyttsx3's names)
         if name == "voice":
-            self._voice = os.fspath(value)  # type: ignore[call-overload]
+            self._voice = os.fspath(value)
         elif name == "rate":
-            self._rate = int(value)  # type: ignore[call-overload]
+            self._rate = int(value)
         elif name == "volume":
-            self._volume = float(value)  # type: ignore[arg-type]
+            self._volume = float(value)
         else:
             raise KeyError(f"unknown property {name}")
 

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-import numpy as np
-
+from voiceguide.pcm import Pcm
 from voiceguide.script.model import VoiceSettings
 
 
@@ -19,7 +18,7 @@ from voiceguide.script.model import VoiceSettings
 class Clip:
     """Mono 16-bit speech samples at ``sample_rate`` Hz, silence trimmed at both ends."""
 
-    samples: np.ndarray
+    samples: Pcm
     sample_rate: int
 
     @property

@@ -162,4 +162,4 @@ def last_completed_week(script: str, path: Path | None = None) -> int | None:
         (done,) = db.execute("SELECT MAX(week) FROM sessions WHERE script = ? AND completed"
                              " AND typeof(week) = 'integer' AND week >= 1", (script,)
                              ).fetchone()
-    return done
+    return None if done is None else int(done)

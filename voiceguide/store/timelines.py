@@ -32,6 +32,7 @@ import importlib.util
 import json
 import os
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,8 +54,10 @@ MAX_ENTRIES = 64
 """Entries kept (a 20-minute session takes about 30 kB; the most events allowed, 1.3 MB)."""
 MAX_ENTRY_BYTES = 32 << 20
 """Largest entry read back (the most events allowed make about 6 MB of JSON)."""
-ENTRY_TYPES = {cls.__name__: cls for cls in (Timeline, Event, Section, Chapter, VoiceSettings,
-                                             BeepSettings, MusicSettings, Problem, Loc)}
+ENTRY_TYPES: dict[str, Callable[..., object]] = {
+    cls.__name__: cls
+    for cls in (Timeline, Event, Section, Chapter, VoiceSettings, BeepSettings, MusicSettings,
+                Problem, Loc)}
 """The only classes an entry can rebuild."""
 COMPILING_PACKAGES = ("yaml", "num2words")
 """Third-party packages whose code decides a timeline (parsing, numbers in words)."""
