@@ -243,7 +243,7 @@ def test_history_state_that_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     from voiceguide.store import history
 
-    db = history.history_path()
+    db = history.history_file()
     db.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(db) as con:
         con.execute(history.SCHEMA)
@@ -260,7 +260,7 @@ def test_history_state_that_is_bad(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert history.last_completed_week("/x.yaml") == 2  # the rows' weeks that are numbers
     blocker = tmp_path / "data"
     blocker.write_text("a file, not a folder", encoding="utf-8")
-    monkeypatch.setattr(history, "history_path", lambda: blocker / "h.sqlite3")
+    monkeypatch.setattr(history, "history_file", lambda: blocker / "h.sqlite3")
     result = run("history")
     assert_clean(result, 1)
     assert "cannot use the history database" in result.output
@@ -304,10 +304,10 @@ def test_a_bad_resume_point_starts_at_the_beginning(squat: Path, at_ms: str) -> 
 
 
 def test_list_shows_a_bad_user_script_and_goes_on() -> None:
-    from voiceguide.store.library import user_dir
+    from voiceguide.paths import scripts_dir
 
-    user_dir().mkdir(parents=True, exist_ok=True)
-    bad = user_dir() / "zz-bad-voice.yaml"
+    scripts_dir().mkdir(parents=True, exist_ok=True)
+    bad = scripts_dir() / "zz-bad-voice.yaml"
     bad.write_text("workout: Bad\nvoice: {name: nosuch}\nblocks: [{say: hi}]\n",
                    encoding="utf-8")
     try:
@@ -426,10 +426,10 @@ def test_a_huge_cue_sound_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_list_shows_a_user_script_titled_with_an_emoji() -> None:
-    from voiceguide.store.library import user_dir
+    from voiceguide.paths import scripts_dir
 
-    user_dir().mkdir(parents=True, exist_ok=True)
-    mine = user_dir() / "zz-emoji.yaml"
+    scripts_dir().mkdir(parents=True, exist_ok=True)
+    mine = scripts_dir() / "zz-emoji.yaml"
     mine.write_text('workout: "Arms \\ud83d\\udcaa"\nblocks: [{say: hi}]\n', encoding="utf-8")
     try:
         result = run("list")

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from voiceguide.cli import main
+from voiceguide.paths import scripts_dir
 from voiceguide.store.authoring import template_names
-from voiceguide.store.library import bundled_dir, user_dir
+from voiceguide.store.library import bundled_dir
 
 pytestmark = pytest.mark.engine
 
@@ -37,11 +38,11 @@ def test_new_from_every_template_validates(tmp_path: Path, template: str) -> Non
 def test_new_bare_name_goes_to_user_folder_and_plays_by_name() -> None:
     result = invoke("new", "my-legs")
     assert result.exit_code == 0, result.output
-    assert Path(result.output.strip()) == user_dir() / "my-legs.yaml"
+    assert Path(result.output.strip()) == scripts_dir() / "my-legs.yaml"
     shown = invoke("show", "my-legs")
     assert shown.exit_code == 0, shown.output
     assert shown.output.startswith("My workout\n")
-    (user_dir() / "my-legs.yaml").unlink()
+    (scripts_dir() / "my-legs.yaml").unlink()
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_edit_bundled_copies_to_user_folder(tmp_path: Path) -> None:
     editor = fake_editor(tmp_path, [GOOD])
     result = invoke("edit", "glute-bridge-beginner", env={"EDITOR": editor, "VISUAL": ""})
     assert result.exit_code == 0, result.output
-    copy = user_dir() / "glute-bridge-beginner.yaml"
+    copy = scripts_dir() / "glute-bridge-beginner.yaml"
     assert copy.read_text("utf-8") == GOOD
     assert bundled.read_text("utf-8") == before
     listed = invoke("list")

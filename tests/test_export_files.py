@@ -21,9 +21,10 @@ from tests.render_support import beep, say, timeline_of
 from voiceguide.errors import FfmpegMissingError, OutputError, UsageError
 from voiceguide.export import sinks as encode
 from voiceguide.export.files import export_session, output_format, safe_name
-from voiceguide.export.tags import clock_ms, export_chapters
+from voiceguide.export.tags import export_chapters
 from voiceguide.ffmpeg import find_ffmpeg
 from voiceguide.render.samples import ms_to_samples
+from voiceguide.timefmt import stamp
 from voiceguide.timeline.events import Chapter, Timeline
 
 
@@ -75,7 +76,7 @@ def test_chapters_tile_the_file() -> None:
 
 
 def test_clock_ms() -> None:
-    assert clock_ms(3_723_004) == "01:02:03.004"
+    assert stamp(3_723_004) == "01:02:03.004"
 
 
 def test_safe_name() -> None:

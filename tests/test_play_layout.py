@@ -18,7 +18,8 @@ from voiceguide.play import digits
 from voiceguide.play.display import LiveDisplay
 from voiceguide.play.layout import frame
 from voiceguide.play.screen import Screen, can_draw, colour_allowed
-from voiceguide.play.view import SessionView, countdown
+from voiceguide.play.view import SessionView
+from voiceguide.timefmt import countdown
 
 CASES = Path(__file__).parent / "data" / "cases"
 SIZES = [(40, 12), (48, 14), (80, 24), (100, 30), (132, 43), (240, 70)]

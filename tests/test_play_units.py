@@ -13,9 +13,10 @@ from voiceguide.play.display import LineDisplay
 from voiceguide.play.keys import decode
 from voiceguide.play.player import BACK_AGAIN_MS, Player, play_session
 from voiceguide.play.summary import finished_lines, resume_command, stopped_line
-from voiceguide.play.view import SessionView, mmss
+from voiceguide.play.view import SessionView
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.store import history, resume
+from voiceguide.timefmt import clock
 from voiceguide.timeline.events import Chapter, Event, Section, Timeline
 
 RATE = 22050
@@ -230,7 +231,8 @@ def test_keys_decode_letters_space_and_arrows() -> None:
 
 
 def test_clock_format() -> None:
-    assert (mmss(0), mmss(61_999), mmss(3_600_000)) == ("0:00", "1:01", "1:00:00")
+    assert (clock(0), clock(61_999), clock(3_600_000)) == ("0:00", "1:01", "1:00:00")
+    assert (clock(61_999, 1), clock(3_723_004, 3)) == ("1:01.9", "1:02:03.004")
 
 
 def test_resume_points_are_per_script_and_week(tmp_path) -> None:

@@ -135,7 +135,7 @@ def test_a_script_that_cannot_be_read_is_reported_not_a_traceback(tmp_path: Path
 @pytest.mark.engine
 def test_list_goes_through_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      compiles: list[str]) -> None:
-    monkeypatch.setattr(app, "default_cache_dir", lambda: tmp_path / "timelines")
+    monkeypatch.setattr(app, "timeline_cache_dir", lambda: tmp_path / "timelines")
     first = CliRunner().invoke(main, ["list"])
     assert first.exit_code == 0, first.output
     listed = len(compiles)

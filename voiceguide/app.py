@@ -22,11 +22,17 @@ from typing import TYPE_CHECKING
 from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
 from voiceguide.errors import MusicError, ScriptError, UnknownVoiceError, UsageError
+from voiceguide.paths import (
+    export_cache_dir,
+    music_heads_dir,
+    music_memo_file,
+    timeline_cache_dir,
+)
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
 from voiceguide.speech.protocol import SpeechLengths, SpeechPlanner
 from voiceguide.store import history
 from voiceguide.store.library import resolve_script
-from voiceguide.store.timelines import TimelineCache, default_cache_dir
+from voiceguide.store.timelines import TimelineCache
 from voiceguide.timeline.events import Timeline
 
 if TYPE_CHECKING:
@@ -41,10 +47,7 @@ __all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "l
            "load_music", "load_timeline", "prepare_play", "resolve_script"]
 
 
-MEMO_NAME = "music-tracks.json"
 """The file in the user cache folder remembering track lengths."""
-HEADS_FOLDER = "music-heads"
-"""The folder there keeping the first seconds of each bed (``render/heads.py``)."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,6 @@ def shuffle_seed(timeline: Timeline) -> int:
     return zlib.crc32(f"{timeline.title}\n{timeline.week}".encode())
 
 
-def memo_file() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("voiceguide")) / MEMO_NAME
-
-
 def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
                warn: Warn) -> Music | None:
     """The music for this session (None: none asked for), its tracks checked by ffmpeg.
@@ -99,7 +96,7 @@ def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
     shuffle = request.shuffle or (settings.shuffle and request.path is None)
     ffmpeg = find_ffmpeg()
     try:
-        tracks = load_tracks(source.expanduser(), ffmpeg=ffmpeg, memo_file=memo_file(),
+        tracks = load_tracks(source.expanduser(), ffmpeg=ffmpeg, memo_file=music_memo_file(),
                              shuffle_seed=shuffle_seed(timeline) if shuffle else None)
     except MusicError as exc:
         if request.path is not None:
@@ -109,7 +106,7 @@ def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
     volume = settings.volume if request.volume is None else request.volume
     duck = settings.duck if request.duck is None else request.duck
     return Music(tracks=tracks, volume_db=volume, duck_db=duck, ffmpeg=ffmpeg, warn=warn,
-                 heads=HeadCache(memo_file().parent / HEADS_FOLDER))
+                 heads=HeadCache(music_heads_dir()))
 
 
 def load_checked(path: Path) -> Script:
@@ -212,7 +209,7 @@ def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
                   overrides: Overrides = NO_OVERRIDES,
                   cache: TimelineCache | None = None) -> Timeline:
     """``build_timeline`` through the timeline cache (the default folder unless given)."""
-    cache = cache or TimelineCache(default_cache_dir())
+    cache = cache or TimelineCache(timeline_cache_dir())
     path = resolve_script(ref)
     last = last_completed(path, week)
     key = cache.key(path, week, overrides, last_completed=last)
@@ -265,7 +262,7 @@ def export_script(ref: str, out: Path, *, week: Week = None,
     """A SCRIPT argument exported to the file ``out`` at ``week``, or with ``weeks``, one
     file per week into the folder ``out`` plus a playlist (see ``export.weeks``).
     ``progress`` shows each file rendered, ``speech_progress`` lines synthesized."""
-    from voiceguide.export.cache import ExportCache, default_cache_dir
+    from voiceguide.export.cache import ExportCache
     from voiceguide.export.files import output_format
     from voiceguide.export.weeks import (
         WEEKS_FORMAT,
@@ -286,7 +283,7 @@ def export_script(ref: str, out: Path, *, week: Week = None,
         fmt = fmt or WEEKS_FORMAT
         plan = plan_weeks(load_checked(path), weeks, weeks_folder(out), fmt,
                           timeline_json=timeline_json)
-    cache = ExportCache(default_cache_dir()) if use_cache else None
+    cache = ExportCache(export_cache_dir()) if use_cache else None
     if fmt != "wav" and (cache is None or not cache.holds(fmt)):
         find_ffmpeg()  # missing: say so before any work
     speech = EngineSpeech(progress=speech_progress)

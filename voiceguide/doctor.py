@@ -107,9 +107,9 @@ def check_ffmpeg() -> Check:
 
 
 def check_cache() -> Check:
-    from voiceguide.speech.engine import default_cache_dir
+    from voiceguide.paths import speech_cache_dir
 
-    folder = default_cache_dir()
+    folder = speech_cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):

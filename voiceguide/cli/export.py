@@ -29,6 +29,7 @@ from voiceguide.export.captions import CAPTION_FORMATS
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.weeks import MAX_WEEK, WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 from voiceguide.problems import printable
+from voiceguide.timefmt import clock
 
 
 def interrupt(signum: int, frame: FrameType | None) -> None:
@@ -135,9 +136,8 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
                              split=split, use_cache=not no_cache, warn=echo_problems,
                              music=music, warn_music=echo_warning, progress=progress_bar,
                              speech_progress=synthesis_progress)
-    minutes, seconds = divmod(round(done.total_ms / 1000), 60)
     reused = f" ({done.reused} from the export cache)" if done.reused else ""
-    click.echo(f"wrote {len(done.files)} file(s), {minutes}:{seconds:02d} of audio{reused}:",
-               err=True)
+    click.echo(f"wrote {len(done.files)} file(s), {clock(done.total_ms + 500)} of audio"
+               f"{reused}:", err=True)
     for path in done.files:
         click.echo(printable(path))

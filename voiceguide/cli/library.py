@@ -11,9 +11,10 @@ from voiceguide.cli.options import run_errors
 from voiceguide.cli.progress import engine_speech
 from voiceguide.cli.show import clock
 from voiceguide.errors import ScriptError, UsageError
+from voiceguide.paths import scripts_dir
 from voiceguide.problems import printable
 from voiceguide.speech.engine import EngineSpeech
-from voiceguide.store.library import ScriptEntry, bundled_scripts, user_dir, user_scripts
+from voiceguide.store.library import ScriptEntry, bundled_scripts, user_scripts
 
 
 def entry_line(entry: ScriptEntry, width: int, speech: EngineSpeech, note: str = "") -> str:
@@ -47,7 +48,7 @@ def list_scripts() -> None:
             note = "  [replaced by your script]" if entry.name in overridden else ""
             click.echo(entry_line(entry, width, speech, note))
         if mine:
-            click.echo(f"yours ({user_dir()}):")
+            click.echo(f"yours ({scripts_dir()}):")
             bundled_names = {e.name for e in bundled}
             for entry in mine:
                 note = "  [replaces the bundled one]" if entry.name in bundled_names else ""

@@ -7,6 +7,7 @@ from bisect import bisect_right
 
 import click
 
+from voiceguide import timefmt
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.app import load_timeline
 from voiceguide.cli.options import echo_problems, override_options, run_errors, script_options
@@ -16,11 +17,8 @@ from voiceguide.timeline.events import Event, Timeline
 
 
 def clock(ms: int) -> str:
-    """``H:MM:SS.s`` or ``M:SS.s`` for a time in milliseconds."""
-    minutes, ms_left = divmod(ms, 60_000)
-    hours, minutes = divmod(minutes, 60)
-    seconds = f"{ms_left / 1000:04.1f}"
-    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+    """A time as ``show``, ``list`` and ``history`` print it: ``M:SS.s``."""
+    return timefmt.clock(ms, 1)
 
 
 def event_place(event: Event, moves: frozenset[tuple[int, int]] = frozenset()) -> str:

@@ -23,6 +23,7 @@ from voiceguide.errors import ScriptError
 from voiceguide.problems import Loc, Problem
 from voiceguide.script.model import VoiceSettings
 from voiceguide.speech.protocol import SpeechLengths
+from voiceguide.timefmt import seconds
 from voiceguide.timeline.events import BEEP_MS, Event, Section
 
 PAUSE_MS = 300
@@ -37,10 +38,6 @@ MAX_SESSION_MS = 6 * 3600 * 1000
 MAX_EVENTS = 20_000
 
 SectionKind = Literal["intro", "setup", "set", "rest", "move", "say", "outro"]
-
-
-def _seconds(ms: int) -> str:
-    return f"{ms / 1000:.1f} s"
 
 
 class Layout:
@@ -136,23 +133,23 @@ class Layout:
         if mark.fallback is not None and mark.room_ms is not None and length > mark.room_ms:
             stand_in = mark.fallback.line
             self._warn(line.loc, "fallback", line.tag,
-                       f"'{line.text}' takes {_seconds(length)}, longer than the "
-                       f"{_seconds(mark.room_ms)} it has, so "
+                       f"'{line.text}' takes {seconds(length)}, longer than the "
+                       f"{seconds(mark.room_ms)} it has, so "
                        f"{'the tick' if stand_in is None else repr(stand_in.text)} stands "
                        "in for it")
             self._anchor(at, mark.fallback, block, set_)
             return
         if mark.room_ms is not None and length > mark.room_ms:
             self._warn(line.loc, "room", line.tag,
-                       f"'{line.text}' takes {_seconds(length)}, longer than the "
-                       f"{_seconds(mark.room_ms)} it has: the timing is too fast for this "
+                       f"'{line.text}' takes {seconds(length)}, longer than the "
+                       f"{seconds(mark.room_ms)} it has: the timing is too fast for this "
                        "voice and rate")
         if self._track.is_free(at, at + length):
             self._speak(at, line, block, set_, mark.rep)
         else:
             self._count(dropped=1)
             self._warn(line.loc, "overlap", line.tag,
-                       f"'{line.text}' at {_seconds(at)} would overlap other speech and is "
+                       f"'{line.text}' at {seconds(at)} would overlap other speech and is "
                        "left out: the timing is too tight for this voice and rate")
 
     def _cue(self, line: Line, earliest: int, latest_end: int, block: int, set_: int | None,
@@ -166,7 +163,7 @@ class Layout:
             if where is None:
                 return
             self._warn(line.loc, "drop", line.tag,
-                       f"'{line.text}' is dropped: no gap of {_seconds(length)} left for it "
+                       f"'{line.text}' is dropped: no gap of {seconds(length)} left for it "
                        f"in {where}")
         else:
             self._speak(at, line, block, set_, rep)
@@ -229,8 +226,8 @@ class Layout:
         if lead_start > end - tail:
             if part.strict:
                 self._warn(part.loc, "short", part.kind,
-                           f"a rest of {_seconds(part.duration_ms)} is too short for its "
-                           f"announcements; it lasts {_seconds(lead_start + tail - self.t)}")
+                           f"a rest of {seconds(part.duration_ms)} is too short for its "
+                           f"announcements; it lasts {seconds(lead_start + tail - self.t)}")
             end = lead_start + tail
         for line in head:
             self._flow(line, part.block, part.set)
@@ -302,7 +299,7 @@ class Layout:
         for mark in sorted(part.marks, key=lambda m: m.offset_ms):
             self._anchor(start + mark.offset_ms, mark, block, set_)
         end = start + part.duration_ms
-        where = f"{part.label} ({_seconds(part.duration_ms)})"
+        where = f"{part.label} ({seconds(part.duration_ms)})"
         for cue in sorted(part.cues, key=lambda c: c.offset_ms):
             self._cue(cue.line, start + cue.offset_ms, end, block, set_, cue.rep, where)
         for cue in part.again:

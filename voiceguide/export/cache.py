@@ -82,11 +82,6 @@ BYTE_MODULES = (pcm, audio, render, bed, decode, ducking, heads, tracks, encode,
 """Modules whose code decides the samples, the encoding and the tags of a file."""
 
 
-def default_cache_dir() -> Path:
-    """The user's cache folder for exports (``~/.cache/voiceguide/exports`` on Linux)."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("voiceguide")) / "exports"
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import srt
 
+from voiceguide.timefmt import stamp
 from voiceguide.timeline.events import Event, Timeline
 
 CAPTION_FORMATS = ("srt", "vtt")
@@ -31,13 +32,6 @@ def srt_text(events: list[Event], offset_ms: int = 0) -> str:
     return str(srt.compose(subtitles, reindex=False))
 
 
-def vtt_time(ms: int) -> str:
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def vtt_escape(text: str) -> str:
     """Cue text as WebVTT wants it: no markup characters, no blank lines."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -46,7 +40,7 @@ def vtt_escape(text: str) -> str:
 
 def vtt_text(events: list[Event], offset_ms: int = 0) -> str:
     cues = [
-        f"{i}\n{vtt_time(e.at_ms - offset_ms)} --> {vtt_time(e.end_ms - offset_ms)}\n"
+        f"{i}\n{stamp(e.at_ms - offset_ms)} --> {stamp(e.end_ms - offset_ms)}\n"
         f"{vtt_escape(e.text)}\n"
         for i, e in enumerate(events, start=1)
     ]

@@ -24,6 +24,7 @@ from mutagen import id3
 from mutagen.mp3 import MP3
 from mutagen.wave import WAVE
 
+from voiceguide.timefmt import stamp
 from voiceguide.timeline.events import Chapter, Timeline
 
 GENRE = "Fitness"
@@ -84,14 +85,6 @@ def export_chapters(timeline: Timeline, start_ms: int = 0,
     return tiled
 
 
-def clock_ms(ms: int) -> str:
-    """``HH:MM:SS.mmm``, the Vorbis chapter time format."""
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def write_metadata(path: Path, fmt: str, tags: Tags, chapters: Sequence[Chapter]) -> None:
     """Add tags and chapters to a finished file of format ``fmt`` (wav, mp3, ogg, flac)."""
     audio: MP3 | WAVE
@@ -116,7 +109,7 @@ def write_vorbis(path: Path, tags: Tags, chapters: Sequence[Chapter]) -> None:
     for key, value in tags.items():
         audio[key.upper()] = value
     for i, chapter in enumerate(chapters, start=1):
-        audio[f"CHAPTER{i:03d}"] = clock_ms(chapter.start_ms)
+        audio[f"CHAPTER{i:03d}"] = stamp(chapter.start_ms)
         audio[f"CHAPTER{i:03d}NAME"] = chapter.title
     audio.save()
 

@@ -18,7 +18,8 @@ from typing import IO, Protocol
 
 from voiceguide.play.layout import frame
 from voiceguide.play.screen import Screen, can_draw, colour_allowed
-from voiceguide.play.view import Status, mmss
+from voiceguide.play.view import Status
+from voiceguide.timefmt import clock
 
 MIN_REDRAW_S = 0.1
 """At most ten redraws a second; a new part or a pause is drawn at once."""
@@ -94,7 +95,7 @@ class LineDisplay:
         if self._last is None:
             print(heading(status), file=self.stream)
         self._last = status.section_index
-        print(f"{mmss(status.elapsed_ms)} {status.label}", file=self.stream, flush=True)
+        print(f"{clock(status.elapsed_ms)} {status.label}", file=self.stream, flush=True)
 
 
 class NoDisplay:

@@ -13,7 +13,8 @@ into nothing under ``NO_COLOR``.
 from __future__ import annotations
 
 from voiceguide.play import digits
-from voiceguide.play.view import Status, countdown, mmss
+from voiceguide.play.view import Status
+from voiceguide.timefmt import clock, countdown
 
 Span = tuple[str, str]
 """Text and its style name ("" for plain)."""
@@ -126,7 +127,7 @@ def frame(status: Status, width: int, height: int) -> list[Row]:
     part_bar = with_bar([("paused · " if status.paused else "", "paused"), (left, "")],
                         1 - status.part_left_ms / max(1, status.part_ms), inner,
                         part_style(status))
-    session = with_bar([(f"{mmss(status.elapsed_ms)} done · {mmss(status.remaining_ms)} "
+    session = with_bar([(f"{clock(status.elapsed_ms)} done · {clock(status.remaining_ms)} "
                          "left", "")], status.elapsed_ms / max(1, status.total_ms), inner,
                        "session")
     next_row, setup = next_rows(status, inner)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from voiceguide.play.view import mmss
 from voiceguide.store.history import Session
+from voiceguide.timefmt import clock
 from voiceguide.timeline.events import Timeline
 
 
@@ -38,7 +38,7 @@ def stopped_line(timeline: Timeline, *, at_ms: int, resume_ms: int, command: str
     where = f" in {section.label}" if section else ""
     work = [s for s in timeline.sections if s.work]
     done = sum(1 for s in work if s.end_ms <= at_ms)
-    return (f"Stopped{where} at {mmss(at_ms)} of {mmss(timeline.total_ms)}, "
+    return (f"Stopped{where} at {clock(at_ms)} of {clock(timeline.total_ms)}, "
             f"{done} of {len(work)} {_work_word(timeline)} done. Resume with: {command}")
 
 
@@ -48,8 +48,8 @@ def finished_lines(timeline: Timeline, session: Session) -> list[str]:
     week = f" (week {timeline.week})" if timeline.week else ""
     skipped = f", {len(session.skipped)} skipped" if session.skipped else ""
     return [
-        f"Workout complete: {timeline.title}{week}. Work {mmss(timeline.work_ms)}, rest "
-        f"{mmss(timeline.rest_ms)}, time {mmss(took_ms)}{skipped}.",
-        f"History: {session.started_at:%Y-%m-%d %H:%M}  {mmss(took_ms)}  {session.title}  "
+        f"Workout complete: {timeline.title}{week}. Work {clock(timeline.work_ms)}, rest "
+        f"{clock(timeline.rest_ms)}, time {clock(took_ms)}{skipped}.",
+        f"History: {session.started_at:%Y-%m-%d %H:%M}  {clock(took_ms)}  {session.title}  "
         f"week {session.week or '-'}  completed",
     ]

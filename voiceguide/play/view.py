@@ -59,18 +59,6 @@ class Status:
         return max(0, self.total_ms - self.elapsed_ms)
 
 
-def mmss(ms: int) -> str:
-    """``M:SS`` (``H:MM:SS`` past an hour) for a time in ms, rounded down to the second."""
-    minutes, seconds = divmod(max(0, ms) // 1000, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-def countdown(ms: int) -> str:
-    """Time left as a countdown shows it: rounded up, so 0:00 only at the very end."""
-    return mmss(-(-max(0, ms) // 1000) * 1000)
-
-
 def _phase(section: Section) -> Phase:
     if section.work:
         return "work"

@@ -41,12 +41,12 @@ from voiceguide.script.values import (
     mapping,
     name,
     parse_duration_ms,
-    seconds_text,
     spoken,
     tempo,
     whole,
 )
 from voiceguide.script.yaml_nodes import Map, Node, Scalar
+from voiceguide.timefmt import script_duration
 
 NAMED_KINDS = ("warmup", "exercise", "hold", "march")
 """Kinds whose key holds the block's name; a block has exactly one of them."""
@@ -94,8 +94,8 @@ asked for 3.6 million cues)."""
 def _every_interval(node: Node) -> int:
     ms = duration("cues.every.interval")(node)
     if ms < MIN_EVERY_MS:
-        raise Invalid.at(node, f"cues.every.interval: {seconds_text(ms)} is too short; "
-                               f"it must be at least {seconds_text(MIN_EVERY_MS)}",
+        raise Invalid.at(node, f"cues.every.interval: {script_duration(ms)} is too short; "
+                               f"it must be at least {script_duration(MIN_EVERY_MS)}",
                          "a cue takes about a second to say")
     return ms
 
@@ -275,8 +275,8 @@ def block_conflicts(block: Block) -> list[Issue]:
                                   f"of {block.name}")
                    for rep, say in cues.reps if rep > block.reps]
     if isinstance(block, Hold):
-        length = seconds_text(block.time_ms)
-        issues += [Issue(say.loc, f"cues.at: {seconds_text(at)} is not within the "
+        length = script_duration(block.time_ms)
+        issues += [Issue(say.loc, f"cues.at: {script_duration(at)} is not within the "
                                   f"{length} hold of {block.name}")
                    for at, say in cues.at if not 0 < at < block.time_ms]
         if cues.every and cues.every.interval_ms >= block.time_ms:

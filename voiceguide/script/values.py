@@ -132,13 +132,6 @@ def sequence(node: Node, what: str) -> Seq:
     return node
 
 
-def seconds_text(ms: int) -> str:
-    """A duration in ms as the script would write it, e.g. 90500 -> '1m30.5s'."""
-    minutes, rest = divmod(ms, 60_000)
-    seconds = f"{rest / 1000:g}s" if rest else ""
-    return f"{minutes}m{seconds}" if minutes else seconds or "0s"
-
-
 def parse_duration_ms(node: Node, what: str) -> int:
     """Any duration in ms, >= 0 (ranges are the caller's)."""
     expected = f"a duration ({DURATION_EXAMPLES})"

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.errors import SpeechEngineError
+from voiceguide.paths import speech_cache_dir
 from voiceguide.pcm import Pcm
 from voiceguide.script.model import VoiceSettings
 from voiceguide.speech import espeak, piper_driver
@@ -71,11 +72,6 @@ def _piper_code() -> str:
             f"pyttsx3 source {espeak.pyttsx3_source_digest()}")
 
 
-def default_cache_dir() -> Path:
-    """Where clips are kept between runs: the user's cache directory."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("voiceguide")) / "speech"
 
 
 def describe(voice: VoiceSettings) -> str:
@@ -96,7 +92,7 @@ class EngineSpeech:
 
     def __init__(self, *, cache_dir: Path | None = None,
                  progress: SynthesisProgress | None = None) -> None:
-        self.cache = SpeechCache(cache_dir if cache_dir is not None else default_cache_dir())
+        self.cache = SpeechCache(cache_dir if cache_dir is not None else speech_cache_dir())
         self.synthesized = 0
         """Clips this instance had to synthesize (cache misses)."""
         self._progress = progress

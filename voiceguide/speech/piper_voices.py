@@ -19,6 +19,7 @@ from pathlib import Path
 
 from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import OutputError, SpeechEngineError
+from voiceguide.paths import voices_dir
 
 QUALITIES = ("high", "medium", "low", "x_low")
 """Piper's quality levels, best first (a voice's ``audio.quality``)."""
@@ -51,10 +52,8 @@ def piper_installed() -> bool:
 
 
 def user_voices_dir() -> Path:
-    """Where a user puts extra Piper voices (``~/.local/share/voiceguide/voices`` on Linux)."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("voiceguide")) / "voices"
+    """Where a user puts extra Piper voices (``paths.voices_dir``)."""
+    return voices_dir()
 
 
 def read_voice(model: Path) -> PiperVoiceFile:

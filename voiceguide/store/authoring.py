@@ -10,8 +10,9 @@ from pathlib import Path
 
 from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import UsageError
+from voiceguide.paths import scripts_dir
 from voiceguide.problems import Problem, has_errors
-from voiceguide.store.library import SCRIPT_SUFFIXES, bundled_scripts, is_bundled, user_dir
+from voiceguide.store.library import SCRIPT_SUFFIXES, bundled_scripts, is_bundled
 
 BLANK = "blank"
 
@@ -47,7 +48,7 @@ def script_destination(target: str) -> Path:
     if path.suffix not in SCRIPT_SUFFIXES:
         path = path.with_name(path.name + ".yaml")
     if len(Path(target).parts) == 1 and not Path(target).suffix:
-        return user_dir() / path.name
+        return scripts_dir() / path.name
     return path
 
 
@@ -68,7 +69,7 @@ def editable_copy(path: Path) -> Path:
     then wins by name), never edited in place."""
     if not is_bundled(path):
         return path
-    copy = user_dir() / path.name
+    copy = scripts_dir() / path.name
     if not copy.exists():
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)

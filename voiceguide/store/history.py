@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
-
 from voiceguide.errors import OutputError
+from voiceguide.paths import history_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -65,8 +64,6 @@ class Session:
     skipped: tuple[str, ...] = ()
 
 
-def history_path() -> Path:
-    return Path(platformdirs.user_data_dir("voiceguide")) / "history.sqlite3"
 
 
 @contextmanager
@@ -108,7 +105,7 @@ def _row(session: Session) -> tuple[object, ...]:
 def record(session: Session, path: Path | None = None) -> None:
     """Add a session (one transaction: the row is there whole or not at all); kept in
     the pending file if the database stays locked, OutputError if neither can be had."""
-    path = path or history_path()
+    path = path or history_file()
     try:
         with _connect(path) as db:
             db.execute(_INSERT, _row(session))
@@ -150,7 +147,7 @@ def sessions(path: Path | None = None, *, script: str | None = None,
     args: tuple[object, ...] = ()
     if script is not None:
         query, args = query + " WHERE script = ?", (script,)
-    with _connect(path or history_path()) as db:
+    with _connect(path or history_file()) as db:
         rows = db.execute(query + " ORDER BY started_at DESC, id DESC LIMIT ?",
                           (*args, limit)).fetchall()
     return [s for s in map(_session, rows) if s is not None]
@@ -158,7 +155,7 @@ def sessions(path: Path | None = None, *, script: str | None = None,
 
 def last_completed_week(script: str, path: Path | None = None) -> int | None:
     """The highest week of ``script`` played to the end, None if none was."""
-    with _connect(path or history_path()) as db:
+    with _connect(path or history_file()) as db:
         (done,) = db.execute("SELECT MAX(week) FROM sessions WHERE script = ? AND completed"
                              " AND typeof(week) = 'integer' AND week >= 1", (script,)
                              ).fetchone()

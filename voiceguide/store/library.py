@@ -12,9 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import platformdirs
-
 from voiceguide.errors import UsageError
+from voiceguide.paths import scripts_dir
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
@@ -33,9 +32,6 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("voiceguide.scripts")))
 
 
-def user_dir() -> Path:
-    """The folder of the user's own scripts (may not exist yet)."""
-    return Path(platformdirs.user_data_dir("voiceguide")) / "scripts"
 
 
 def scripts_in(folder: Path, origin: Literal["bundled", "user"]) -> list[ScriptEntry]:
@@ -50,7 +46,7 @@ def bundled_scripts() -> list[ScriptEntry]:
 
 
 def user_scripts() -> list[ScriptEntry]:
-    return scripts_in(user_dir(), "user")
+    return scripts_in(scripts_dir(), "user")
 
 
 def resolve_script(ref: str) -> Path:

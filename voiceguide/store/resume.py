@@ -11,11 +11,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import platformdirs
-
 from voiceguide.atomic import atomic_write_text
 from voiceguide.errors import OutputError
 from voiceguide.inputs import UnreadableInput, read_limited
+from voiceguide.paths import resume_dir
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,6 @@ class ResumePoint:
     label: str
 
 
-def resume_dir() -> Path:
-    return Path(platformdirs.user_state_dir("voiceguide")) / "resume"
 
 
 def resume_file(script: Path, week: int | None) -> Path:

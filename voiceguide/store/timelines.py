@@ -63,11 +63,6 @@ COMPILING_PACKAGES = ("yaml", "num2words")
 """Third-party packages whose code decides a timeline (parsing, numbers in words)."""
 
 
-def default_cache_dir() -> Path:
-    """The user's cache folder for timelines (``~/.cache/voiceguide/timelines`` on Linux)."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("voiceguide")) / "timelines"
 
 
 @dataclass(frozen=True)

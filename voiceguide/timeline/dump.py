@@ -6,13 +6,12 @@ timeline does, so a golden-file diff reads as "what moved where".
 
 from __future__ import annotations
 
+from voiceguide import timefmt
 from voiceguide.timeline.events import Event, Section, Timeline
 
 
 def clock(ms: int) -> str:
-    """``ms`` as ``M:SS.mmm`` (minutes not wrapped into hours)."""
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes}:{rest // 1000:02d}.{rest % 1000:03d}"
+    return timefmt.clock(ms, 3)
 
 
 def _where(block: int, set_: int | None, rep: int | None) -> str:
