@@ -1,30 +1,39 @@
-"""Test-wide setup: user folders (speech cache, resume points, history) in a temp dir.
+"""Test-wide setup: every test gets user folders of its own in a temp dir.
 
-The speech cache is shared by the whole session so the real engine synthesizes each
-text once; nothing touches the developer's own folders.
+History, resume points, the user's scripts and the timeline and export caches are the
+test's own, so no test sees what another left behind. Only the speech cache is shared
+by the whole session (linked into each test's cache folder), so the real engine
+synthesizes each text once. Nothing touches the developer's own folders; the ``XDG_*``
+variables reach the commands tests run as subprocesses too.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from voiceguide import paths
 
-@pytest.fixture(scope="session", autouse=True)
-def user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+XDG = ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
+
+
+@pytest.fixture(scope="session")
+def shared_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech-cache")
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path_factory: pytest.TempPathFactory, shared_speech_cache: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     base = tmp_path_factory.mktemp("xdg")
-    names = ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ[name] = str(base / name.lower())
+    for name in XDG:
+        monkeypatch.setenv(name, str(base / name.lower()))
+    speech = paths.speech_cache_dir()
+    speech.parent.mkdir(parents=True)
+    speech.symlink_to(shared_speech_cache, target_is_directory=True)
     yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 @pytest.fixture
