@@ -4,7 +4,7 @@ Target: under 1 s. The cache is warmed by a first run in this process's temp cac
 the timed run uses a fresh engine object (empty memory, warm disk), as a new
 ``voiceguide show`` would. Prints the figures for the closing note.
 
-    .venv/bin/python bench/compile_bench.py [--blocks 1000]
+    .venv/bin/python bench/compile_bench.py [--blocks 1000] [--tiny]
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ def validate_and_compile(path: Path, cache: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--blocks", type=int, default=1000)
+    parser.add_argument("--tiny", action="store_true",
+                        help="10 blocks: checks the benchmark runs (tests/test_bench.py)")
     args = parser.parse_args()
+    if args.tiny:
+        args.blocks = 10
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(generated_script(args.blocks), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Export benchmark: speed against ffmpeg alone, memory of a long export, warm cache.
 
-    .venv/bin/python bench/export_bench.py [--minutes 45] [--long-minutes 120]
+    .venv/bin/python bench/export_bench.py [--minutes 45] [--long-minutes 120] [--tiny]
 
 Generates a session of about ``--minutes`` (45 min is about 600 cues) and prints, from
 this one run:
@@ -52,11 +52,23 @@ MEASURE_RSS = (
 )
 
 
+TINY = """\
+workout: Benchmark tiny
+blocks:
+  - hold: Plank
+    time: 5s
+    cues: {every: {interval: 2s, say: Breathe.}}
+"""
+"""The session of ``--tiny`` (about 15 s): checks the benchmark runs, measures nothing."""
+
+
 def session_yaml(minutes: int) -> str:
     """A workout of roughly ``minutes``: exercises (with tempo ticks) and holds, alternating.
 
     One exercise block (3 sets of 10 reps at 2-1-2, 60 s rests) lasts about 5.5 minutes.
     """
+    if minutes == 0:
+        return TINY
     lines = ["format: 1", f"workout: Benchmark {minutes} minutes", "blocks:"]
     elapsed_s, i = 0, 0
     while elapsed_s < minutes * 60:
@@ -102,7 +114,13 @@ def main() -> None:
     parser.add_argument("--minutes", type=int, default=45)
     parser.add_argument("--long-minutes", type=int, default=120)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--tiny", action="store_true",
+                        help="a 15 s session, once: checks the benchmark runs "
+                             "(tests/test_bench.py)")
     options = parser.parse_args()
+    if options.tiny:
+        options.minutes = options.long_minutes = 0
+        options.repeat = 1
     compileall.compile_dir(Path(__file__).resolve().parents[1] / "voiceguide", quiet=1)
     with tempfile.TemporaryDirectory(prefix="vg-bench-") as folder:
         work = Path(folder)

@@ -16,7 +16,7 @@ client (measured: ``pacat`` too), while a user's server has long been running. S
 ``pacat`` click plays first; the time from launching it to hearing it, the "floor", is
 printed too, and first sound less that floor is the part voiceguide is responsible for.
 
-    .venv/bin/python bench/play_bench.py [--minutes 10]
+    .venv/bin/python bench/play_bench.py [--minutes 10] [--tiny]
 """
 
 from __future__ import annotations
@@ -69,6 +69,11 @@ ROUND = """\
     rest: 20s
 """
 """About 3.5 minutes of every cue sound."""
+TINY = """\
+  - hold: Plank
+    time: 5s
+"""
+"""The session of ``--tiny`` (about 15 s): checks the benchmark runs, measures little."""
 
 
 class TimedRecorder:
@@ -215,11 +220,13 @@ def drain(fd: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--tiny", action="store_true",
+                        help="a 15 s session: checks the benchmark runs (tests/test_bench.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vg-bench-"))
-    rounds = max(1, round(args.minutes * 60 / 210))
+    blocks = TINY if args.tiny else ROUND * max(1, round(args.minutes * 60 / 210))
     script = work / "session.yaml"
-    script.write_text("workout: Play benchmark\nblocks:\n" + ROUND * rounds, encoding="utf-8")
+    script.write_text("workout: Play benchmark\nblocks:\n" + blocks, encoding="utf-8")
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     os.environ["XDG_STATE_HOME"] = str(work / "state")
     os.environ["XDG_DATA_HOME"] = str(work / "data")

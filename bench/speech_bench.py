@@ -1,12 +1,13 @@
 """Speech stage timings: engine start, cold vs warm clips, warm length lookups, batching.
 
-Run: ``.venv/bin/python bench/speech_bench.py [N]`` (N distinct texts, default 200).
+Run: ``.venv/bin/python bench/speech_bench.py [--texts N] [--tiny]`` (N distinct texts,
+default 200; ``--tiny``: 5, to check that it runs).
 Everything is measured in this run, in a temporary cache, and printed as ratios too.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 import threading
 import time
@@ -92,4 +93,9 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=200)
+    parser.add_argument("--tiny", action="store_true",
+                        help="5 texts: checks the benchmark runs (tests/test_bench.py)")
+    options = parser.parse_args()
+    main(5 if options.tiny else options.texts)
