@@ -27,8 +27,9 @@ from voiceguide.cli.progress import progress_bar, synthesis_progress
 from voiceguide.errors import UsageError
 from voiceguide.export.captions import CAPTION_FORMATS
 from voiceguide.export.sinks import FORMATS
-from voiceguide.export.weeks import MAX_WEEK, WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
+from voiceguide.export.weeks import WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 from voiceguide.problems import printable
+from voiceguide.script.progression import MAX_WEEK
 from voiceguide.timefmt import clock
 
 
@@ -47,7 +48,7 @@ def sigterm_interrupts() -> Iterator[None]:
 
 
 class WeeksType(click.ParamType[tuple[int, ...], object]):
-    """``--weeks``: N, N-M or N,M,... (weeks 1 to 999)."""
+    """``--weeks``: N, N-M or N,M,... (weeks 1 to ``MAX_WEEK``)."""
 
     name = "WEEKS"
 

@@ -28,10 +28,10 @@ from voiceguide.render.beeps import load_cue_sounds
 from voiceguide.render.mixer import Music, music_rate
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import Script
+from voiceguide.script.progression import MAX_WEEK
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline
 
-MAX_WEEK = 999
 WEEKS_SYNTAX = "N, N-M or N,M,... (e.g. 3, 1-4, 1,3,5)"
 WEEKS_FORMAT = "mp3"
 """The format of a week-by-week export when none is given (OUT is a folder)."""

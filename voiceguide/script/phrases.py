@@ -42,7 +42,6 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 """Every phrase name and the placeholders its template may use."""
 
-PACK_LANGUAGES: tuple[str, ...] = ("en", "de", "es", "fr")
 """Languages with a bundled phrase pack (``voiceguide/script/phrase_packs/<language>.yaml``)."""
 
 

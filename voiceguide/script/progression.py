@@ -34,6 +34,7 @@ from voiceguide.script.values import (
 from voiceguide.script.yaml_nodes import Map, Node, Seq
 
 MAX_WEEK = 999
+"""The last week a progression or ``--week``/``--weeks`` can name."""
 
 Changes = tuple[tuple[str, FieldValues], ...]
 
