@@ -47,9 +47,6 @@ __all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "l
            "load_music", "load_timeline", "prepare_play", "resolve_script"]
 
 
-"""The file in the user cache folder remembering track lengths."""
-
-
 @dataclass(frozen=True)
 class MusicRequest:
     """What the command line asks of the music; None leaves the script's choice."""
