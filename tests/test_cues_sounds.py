@@ -121,8 +121,13 @@ def test_silent_custom_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_bundled_file_name_is_found_in_audio_cues() -> None:
+    """``sound: finish.wav`` names the bundled file: every beep is that sound, cut."""
     cues = load_cue_sounds(BeepSettings(sound="finish.wav"), script_file="/nowhere/w.yaml")
-    assert len(cues["go"]) == BEEP_MS["go"] * SAMPLE_RATE // 1000
+    finish = bundled_cues()["finish"]
+    for name in BEEP_SOUNDS:
+        assert len(cues[name]) == min(len(finish), BEEP_MS[name] * SAMPLE_RATE // 1000)
+        head = len(cues[name]) // 2  # before any fade-out
+        assert np.corrcoef(cues[name][:head], finish[:head])[0, 1] > 0.999, name
 
 
 @pytest.mark.ffmpeg
@@ -135,3 +140,16 @@ def test_custom_mp3_is_decoded_with_ffmpeg(tmp_path: Path) -> None:
     cues = load_cue_sounds(BeepSettings(sound=str(source)), script_file="w.yaml")
     spectrum = np.abs(np.fft.rfft(cues["finish"]))
     assert np.argmax(spectrum) * SAMPLE_RATE / len(cues["finish"]) == pytest.approx(660, abs=3)
+
+
+def test_a_bundled_beep_is_named_with_or_without_wav() -> None:
+    from voiceguide.script.parse import parse_script
+
+    def sound(name: str) -> str:
+        script, problems = parse_script(
+            f"workout: W\nbeeps: {{sound: {name}}}\nblocks:\n  - say: Hi\n", "/nowhere/w.yaml")
+        assert script is not None, problems
+        return script.beeps.sound
+
+    assert sound("finish") == sound("finish.wav")
+    assert Path(sound("finish")).name == "finish.wav"

@@ -238,12 +238,14 @@ def test_clock_format() -> None:
 def test_resume_points_are_per_script_and_week(tmp_path) -> None:
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     resume.save(a, 2, resume.ResumePoint(15_000, "Rest"))
+    assert [p.name for p in resume.resume_dir().iterdir()] == [resume.resume_file(a, 2).name], \
+        "the point alone: no temp file (.NAME.part-*) left"
     assert resume.load(a, 2) == resume.ResumePoint(15_000, "Rest")
     assert resume.load(a, None) is None
     assert resume.load(b, 2) is None
     resume.clear(a, 2)
     assert resume.load(a, 2) is None
-    assert not list(resume.resume_dir().glob(".resume-*")), "no temp files left"
+    assert list(resume.resume_dir().iterdir()) == []
 
 
 def test_a_damaged_resume_file_is_ignored(tmp_path) -> None:

@@ -17,6 +17,7 @@ from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.script.parse import load_script
 from voiceguide.speech.protocol import Clip
+from voiceguide.timeline.events import Event
 
 SCRIPTS = sorted((Path(__file__).resolve().parent.parent / "scripts").glob("*.yaml"))
 
@@ -143,10 +144,19 @@ def test_each_clip_is_fetched_once_per_pass_and_forgotten_after_its_last_use() -
     assert renderer._clips == {}  # nothing held after the end
 
 
-def test_a_long_session_is_mixed_chunk_by_chunk() -> None:
+def test_a_long_session_is_mixed_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two hours of events: each chunk only touches the events that overlap it."""
     events = [beep(i * 1_000, "tick") for i in range(7_200)]
     renderer = Renderer(timeline_of(events, 7_200_000), FakeSpeech())
+    touched: list[int] = []
+    sound = renderer._sound
+
+    def counted(event: Event) -> np.ndarray:
+        touched.append(event.at_ms)
+        return sound(event)
+
+    monkeypatch.setattr(renderer, "_sound", counted)
     chunk = next(renderer.chunks(3_600_000, chunk_ms=10_000))
     assert len(chunk) == ms_to_samples(10_000)
     assert len(find_onsets(chunk, bundled_cues()["tick"], 0.6 * BEEP_GAIN)) == 10
+    assert touched == list(range(3_600_000, 3_610_000, 1_000)), "only the chunk's own events"

@@ -2,7 +2,8 @@
 
 Values are converted by the parser's own field table (``parse_field``), so a bad
 override gets the same messages as a bad script, located in the option's text:
-``--set:1:13: error: reps: 0 is below the smallest allowed, 1``.
+``--set:1:17: error: reps: 0 is out of range; it must be 1-100`` for
+``--set "Hip thrust.reps=0"``.
 """
 
 from __future__ import annotations

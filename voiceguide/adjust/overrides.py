@@ -1,7 +1,7 @@
 """Command-line changes to a script, as asked: script < week < command line.
 
 Only the request lives here (it is read when options are parsed, and it is part of the
-timeline cache's key); ``overrides_apply`` changes a parsed script with it.
+timeline cache's key); ``adjust.apply.apply_overrides`` changes a parsed script with it.
 """
 
 from __future__ import annotations

@@ -82,6 +82,8 @@ def show(script: str, week: int | None, overrides: Overrides, as_json: bool) -> 
         click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
         return
     click.echo(timeline.title + (f" (week {timeline.week})" if timeline.week else ""))
+    if timeline.description:
+        click.echo(timeline.description)
     for line in table_lines(timeline):
         click.echo(line)
     click.echo(totals_line(timeline))

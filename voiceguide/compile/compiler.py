@@ -51,6 +51,7 @@ def compile_script(script: Script, *, speech: SpeechLengths, week: int | None = 
         chapters=_chapters(script, sections),
         total_ms=layout.t,
         week=week,
+        description=script.description,
         warnings=tuple(sorted_problems(notes + planner.warnings + layout.warnings)),
     )
 

@@ -104,9 +104,15 @@ def _voice(voice_name: Key[str]) -> Callable[[Node], Fields]:
 
 
 def _bundled_sounds() -> dict[str, Path]:
+    """Each bundled beep file by its name, with and without ``.wav`` (``go``, ``go.wav``)."""
     cues = resources.files("voiceguide.audio_cues")
-    return {entry.name: Path(str(entry)) for entry in cues.iterdir()
-            if entry.is_file() and entry.name.endswith(".wav")}
+    files = {entry.name: Path(str(entry)) for entry in cues.iterdir()
+             if entry.is_file() and entry.name.endswith(".wav")}
+    return {**files, **{name.removesuffix(".wav"): path for name, path in files.items()}}
+
+
+def _stems(bundled: dict[str, Path]) -> list[str]:
+    return [name for name in bundled if not name.endswith(".wav")]
 
 
 def _sound(base_dir: Path) -> Callable[[Node], str]:
@@ -128,8 +134,8 @@ def _sound(base_dir: Path) -> Callable[[Node], str]:
         except UnreadableInput as exc:
             if not os.path.lexists(path):  # also for a name too long to be a file
                 raise Invalid.at(node, f"beeps.sound: no sound file {value!r} (looked in the "
-                                       f"bundled cues and in {base_dir})",
-                                 choices_hint(value, ["tone", *bundled], "bundled sounds")
+                                       f"bundled beeps and in {base_dir})",
+                                 choices_hint(value, ["tone", *_stems(bundled)], "bundled sounds")
                                  ) from None
             raise Invalid.at(node, f"beeps.sound: {exc.reason}",
                              f"a cue sound is a short audio file of at most "

@@ -1,6 +1,6 @@
 """Where scripts come from: a path on disk, a user script, or a bundled script, by name.
 
-User scripts live in the platform data folder (``voiceguide scripts-dir`` prints it); a
+User scripts live in the platform data folder (``voiceguide list`` prints it); a
 user script with a bundled script's name wins over the bundled one.
 """
 

@@ -101,6 +101,8 @@ class Timeline:
     chapters: tuple[Chapter, ...]
     total_ms: int
     week: int | None = None
+    description: str | None = None
+    """The script's ``description`` (``show`` prints it; it is never spoken)."""
     music: MusicSettings = field(default_factory=MusicSettings)
     """The script's music (``to_dict`` leaves it out: the timeline is the same with or
     without music)."""
@@ -122,6 +124,7 @@ class Timeline:
         """The JSON form (``show --json``, ``export --timeline``); stable key order."""
         return {
             "title": self.title,
+            "description": self.description,
             "language": self.language,
             "week": self.week,
             "total_ms": self.total_ms,
