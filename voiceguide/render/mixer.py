@@ -52,8 +52,6 @@ CEILING = (FULL_SCALE - 1) / FULL_SCALE
 """The largest float that maps to an int16 sample without overflow."""
 MUSIC_REFERENCE_LUFS = -16.0
 """The loudness the music's ``volume`` counts from: the voice's (the session's target)."""
-MUSIC_RATES = (44100, 48000)
-"""Output rates with music (Hz): 48 kHz when every track is a multiple of it."""
 
 
 def music_rate(tracks: list[Track]) -> int:

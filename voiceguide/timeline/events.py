@@ -14,7 +14,6 @@ from voiceguide.problems import Problem
 from voiceguide.script.model import BeepSettings, MusicSettings, VoiceSettings
 
 EventKind = Literal["speech", "beep"]
-BeepSound = Literal["go", "tick", "countdown", "end", "finish"]
 BEEP_SOUNDS: tuple[str, ...] = ("go", "tick", "countdown", "end", "finish")
 BEEP_MS: dict[str, int] = {"go": 250, "tick": 60, "countdown": 150, "end": 400, "finish": 900}
 """Length of each cue sound in ms: the compiler places beeps with these lengths and the
