@@ -493,3 +493,16 @@ def test_say_refuses_text_a_script_could_not_hold(text: str, what: str) -> None:
     result = run("say", text)
     assert_clean(result, 2)
     assert result.output == f"error: {what}" + result.output.split(what, 1)[1]
+
+
+def test_a_folder_in_place_of_a_timeline_cache_entry(squat: Path) -> None:
+    from tests.fakes import FakeSpeech
+    from voiceguide.adjust.overrides import NO_OVERRIDES
+    from voiceguide.app import load_timeline
+    from voiceguide.store.timelines import TimelineCache
+
+    cache = TimelineCache(squat.parent / "timelines")
+    entry = cache.folder / f"{cache.key(squat, None, NO_OVERRIDES, last_completed=None)}.json"
+    (entry / "inside").mkdir(parents=True)
+    timeline = load_timeline(str(squat), week=None, speech=FakeSpeech(), cache=cache)
+    assert entry.is_file() and cache.load(entry.stem, FakeSpeech()) == timeline

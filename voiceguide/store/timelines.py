@@ -40,9 +40,9 @@ from pathlib import Path
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
-from voiceguide.atomic import atomic_path
-from voiceguide.errors import OutputError
-from voiceguide.inputs import MAX_SCRIPT_BYTES, UnreadableInput, read_limited
+from voiceguide.atomic import atomic_path, discard
+from voiceguide.errors import VoiceguideError
+from voiceguide.inputs import MAX_SCRIPT_BYTES, UnreadableInput, is_regular_file, read_limited
 from voiceguide.problems import Loc, Problem
 from voiceguide.script.model import BeepSettings, MusicSettings, VoiceSettings
 from voiceguide.speech.protocol import SpeechLengths
@@ -98,9 +98,12 @@ class TimelineCache:
         return timeline
 
     def store(self, key: str, timeline: Timeline) -> None:
-        with suppress(OSError, OutputError):
+        entry = self.folder / f"{key}.json"
+        with suppress(OSError, VoiceguideError):  # a cache that cannot be written: no error
             self.folder.mkdir(parents=True, exist_ok=True)
-            with atomic_path(self.folder / f"{key}.json") as temp:
+            if os.path.lexists(entry) and not is_regular_file(entry):
+                discard(entry)  # a folder or FIFO in its place: the rename could not replace it
+            with atomic_path(entry) as temp:
                 temp.write_text(json.dumps(_tagged(timeline), separators=(",", ":")),
                                 encoding="utf-8")
             _touch(self.folder / f"{key}.json")
