@@ -506,3 +506,13 @@ def test_a_folder_in_place_of_a_timeline_cache_entry(squat: Path) -> None:
     (entry / "inside").mkdir(parents=True)
     timeline = load_timeline(str(squat), week=None, speech=FakeSpeech(), cache=cache)
     assert entry.is_file() and cache.load(entry.stem, FakeSpeech()) == timeline
+
+
+def test_a_timeline_in_a_new_folder_is_written_with_the_audio(squat: Path) -> None:
+    assert_clean(run("export", str(squat), "-o", "a.wav", "--timeline", "new/t.json"), 0)
+    assert (squat.parent / "new" / "t.json").is_file()
+    blocker = squat.parent / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("export", str(squat), "-o", "b.wav", "--timeline", "file/t.json")
+    assert_clean(result, 1)
+    assert not (squat.parent / "b.wav").exists()

@@ -220,11 +220,11 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
                   inputs=[*inputs, *([] if timeline.beeps.sound == "tone"
                                      else [Path(timeline.beeps.sound)]),
                           *(t.path for t in (music.tracks if music else ()))])
-    folder = pieces[0].path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    for folder in {pieces[0].path.parent, *([timeline_json.parent] if timeline_json else [])}:
+        try:  # every folder first: a --timeline folder that cannot be made stops the
+            folder.mkdir(parents=True, exist_ok=True)  # export before any audio is written
+        except OSError as exc:
+            raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
     written = []
     try:
         for piece in pieces:
