@@ -95,3 +95,20 @@ def test_trim_does_not_pad_past_the_ends() -> None:
 def test_trim_of_silence_is_empty() -> None:
     quiet = np.full(1000, SILENCE_THRESHOLD, np.int16)
     assert len(trim_silence(quiet, RATE)) == 0
+
+
+def test_the_cache_stays_within_its_bound_sparing_what_this_run_uses(tmp_path: Path) -> None:
+    """A run's first new clip evicts the clips least recently played, never one the run
+    has looked up; playing a clip (``load``) marks it used."""
+    import os
+
+    folder = tmp_path / "speech"
+    first = SpeechCache(folder)
+    for i, key in enumerate("abcd"):
+        first.store(key, Clip(samples=tone(20_000), sample_rate=RATE))  # 40 kB each
+        os.utime(first.path(key), (1000 + i, 1000 + i))
+    assert first.load("a") is not None  # played now: the most recent
+    run = SpeechCache(folder, max_bytes=150_000)
+    assert run.frames("b") is not None  # this run's timeline needs b
+    run.store("e", Clip(samples=tone(20_000), sample_rate=RATE))
+    assert sorted(p.stem for p in folder.iterdir()) == ["a", "b", "e"]

@@ -45,7 +45,7 @@ from functools import lru_cache
 from io import BufferedIOBase
 from pathlib import Path
 
-from voiceguide import pcm
+from voiceguide import disklru, pcm
 from voiceguide.atomic import atomic_path, atomic_write_text, discard
 from voiceguide.errors import OutputError, VoiceguideError
 from voiceguide.export import sinks as encode
@@ -161,6 +161,11 @@ class Entry:
     ffmpeg: str | None
 
 
+def _entry_key(path: Path) -> str | None:
+    """An entry is ``KEY.json`` (its record) and ``KEY.FORMAT`` (its data)."""
+    return path.stem if KEY.fullmatch(path.stem) else None
+
+
 def copy_hashing(source: BufferedIOBase, target: Path) -> tuple[int, str]:
     """Copy the open file ``source`` over ``target``; (bytes copied, their SHA-256)."""
     digest = hashlib.sha256()
@@ -233,8 +238,7 @@ class ExportCache:
         usable = entry is not None and (ffmpeg is None or entry.ffmpeg in (None, ffmpeg))
         if entry is not None and usable:
             if self._copy(key, fmt, target) == (entry.size, entry.sha256):
-                with suppress(OSError):
-                    os.utime(self.entry_path(key))
+                disklru.touch(self.entry_path(key))
                 self.hits += 1
                 return True
             self._delete(key, fmt)
@@ -263,37 +267,18 @@ class ExportCache:
             self._delete(key, fmt)
 
     def evict(self) -> None:
-        """Keep the most recently used entries while within both bounds; delete the rest,
-        and leftovers older than ``STALE_S``."""
+        """Keep the most recently used entries while within both bounds (``disklru``);
+        delete leftovers older than ``STALE_S``: temp files, and data whose record never
+        came (a younger one may belong to an export still running)."""
+        disklru.prune(self.directory, max_entries=self.max_entries, max_bytes=self.max_bytes,
+                      key=_entry_key)
         now = time.time()
-        used: list[tuple[int, str]] = []
-        data: dict[str, tuple[Path, int]] = {}
         for path in self.directory.iterdir():
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            if path.name.startswith(".") and ".part-" in path.name:
-                if now - stat.st_mtime > STALE_S:
-                    path.unlink(missing_ok=True)
-            elif not KEY.fullmatch(path.stem):
-                continue
-            elif path.suffix == ".json":
-                used.append((stat.st_mtime_ns, path.stem))
-            else:
-                data[path.stem] = (path, stat.st_size)
-        used.sort(reverse=True)
-        total = 0
-        for count, (_, key) in enumerate(used, start=1):
-            stored = data.pop(key, None)
-            total += stored[1] if stored else 0
-            if count > self.max_entries or total > self.max_bytes:
-                self.entry_path(key).unlink(missing_ok=True)
-                if stored:
-                    stored[0].unlink(missing_ok=True)
-        for path, _ in data.values():
+            leftover = (path.name.startswith(".") and ".part-" in path.name) or (
+                _entry_key(path) is not None and path.suffix != ".json"
+                and not self.entry_path(path.stem).exists())
             with suppress(FileNotFoundError):
-                if now - path.stat().st_mtime > STALE_S:
+                if leftover and now - path.stat().st_mtime > STALE_S:
                     path.unlink()
 
     def _entry(self, key: str) -> Entry | None:

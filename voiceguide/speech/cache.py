@@ -8,6 +8,10 @@ readers skip chunks they do not know), so samples garbled behind an intact heade
 synthesized again instead of being played as noise. The caller re-synthesizes whatever
 this module reports as missing; an entry that is not a regular file (a folder, say) is
 removed when its clip is stored again.
+
+The folder is kept within ``max_bytes`` (``disklru``): when a run first synthesizes a
+clip, the clips least recently played go first, never one this run has looked up (a
+timeline being compiled or played may still need it). Playing a clip marks it used.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide import disklru
 from voiceguide.atomic import atomic_path, discard
 from voiceguide.errors import OutputError
 from voiceguide.inputs import UnreadableInput, is_regular_file, open_regular, read_limited
@@ -34,6 +39,8 @@ _CHECK_ID = b"vgck"
 _DIGEST_BYTES = 16
 _CHECK_BYTES = 8 + _DIGEST_BYTES
 """The chunk after the samples: id, size, blake2b digest of the sample bytes."""
+MAX_BYTES = 512 << 20
+"""Default bound on the clips kept: 512 MiB, some 6,000 spoken lines at 22.05 kHz."""
 MAX_ENTRY_BYTES = 64 << 20
 """Largest entry read (about 25 minutes of speech: far more than any one cue)."""
 MAX_SAMPLE_RATE = 384_000
@@ -61,14 +68,18 @@ def _header(frames: int, sample_rate: int) -> bytes:
 class SpeechCache:
     """Clips stored as mono 16-bit WAV files named by :func:`cache_key` in ``directory``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, max_bytes: int = MAX_BYTES) -> None:
         self.directory = directory
+        self.max_bytes = max_bytes
+        self._used: set[str] = set()
+        self._pruned = False
 
     def path(self, key: str) -> Path:
         return self.directory / f"{key}.wav"
 
     def frames(self, key: str) -> tuple[int, int] | None:
         """(sample count, sample rate in Hz) of a complete entry; None if missing or damaged."""
+        self._used.add(key)
         try:
             with open_regular(self.path(key), MAX_ENTRY_BYTES) as f:
                 head = f.read(_HEADER.size)
@@ -79,6 +90,7 @@ class SpeechCache:
 
     def load(self, key: str) -> Clip | None:
         """The stored clip; None if missing or damaged."""
+        self._used.add(key)
         try:
             blob = read_limited(self.path(key), MAX_ENTRY_BYTES)
         except UnreadableInput:
@@ -90,6 +102,7 @@ class SpeechCache:
         if blob[len(blob) - _CHECK_BYTES:] != _check_chunk(data):
             return None
         samples = np.frombuffer(data, dtype="<i2").astype(np.int16)
+        disklru.touch(self.path(key))
         return Clip(samples=samples, sample_rate=checked[1])
 
     def store(self, key: str, clip: Clip) -> None:
@@ -106,6 +119,16 @@ class SpeechCache:
             f.write(_header(len(samples), clip.sample_rate))
             f.write(data)
             f.write(_check_chunk(data))
+        self._used.add(key)
+        if not self._pruned:
+            self._pruned = True
+            disklru.prune(self.directory, max_bytes=self.max_bytes, key=_clip_key,
+                          keep=self._used.__contains__)
+
+
+def _clip_key(path: Path) -> str | None:
+    """Clips are ``KEY.wav``; temp files and the voice digests are no entry."""
+    return path.stem if path.suffix == ".wav" and not path.name.startswith(".") else None
 
 
 def _check_chunk(data: bytes | memoryview) -> bytes:

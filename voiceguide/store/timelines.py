@@ -31,13 +31,13 @@ import hashlib
 import importlib.util
 import json
 import os
-import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from voiceguide import disklru
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
 from voiceguide.atomic import atomic_path, discard
@@ -94,7 +94,7 @@ class TimelineCache:
             return None
         if not isinstance(timeline, Timeline) or not _lengths_match(timeline, speech):
             return None
-        _touch(entry)
+        disklru.touch(entry)
         return timeline
 
     def store(self, key: str, timeline: Timeline) -> None:
@@ -106,13 +106,8 @@ class TimelineCache:
             with atomic_path(entry) as temp:
                 temp.write_text(json.dumps(_tagged(timeline), separators=(",", ":")),
                                 encoding="utf-8")
-            _touch(self.folder / f"{key}.json")
-            self._prune()
-
-    def _prune(self) -> None:
-        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-        for old in entries[:-MAX_ENTRIES]:
-            old.unlink(missing_ok=True)
+            disklru.touch(self.folder / f"{key}.json")
+            disklru.prune(self.folder, max_entries=MAX_ENTRIES, key=_entry_key)
 
 
 def _tagged(value: object) -> object:
@@ -141,11 +136,9 @@ def _script_digest(path: Path) -> str:
         return "unreadable"
 
 
-def _touch(entry: Path) -> None:
-    """Mark an entry used now, to the ns (a file system's own stamps can be 4 ms coarse)."""
-    now = time.time_ns()
-    with suppress(OSError):
-        os.utime(entry, ns=(now, now))
+def _entry_key(path: Path) -> str | None:
+    """Entries are ``KEY.json``; anything else in the folder is left alone."""
+    return path.stem if path.suffix == ".json" and not path.name.startswith(".") else None
 
 
 def _lengths_match(timeline: Timeline, speech: SpeechLengths) -> bool:
