@@ -1,6 +1,6 @@
 """Play a generated 10-minute session through a PulseAudio null sink and measure it.
 
-Prints the max and mean onset error of every cue sound (after aligning the first) and
+Prints the max and mean onset error of every beep (after aligning the first) and
 the time from launching ``voiceguide play`` to the first sound heard, with a warm speech
 cache (a temp one, warmed in this process): once with the timeline cache cold (the
 first play after an edit; quit with ``q`` once heard), warm with ``--quiet`` (no display),
@@ -68,7 +68,7 @@ ROUND = """\
     step: 1.5s
     rest: 20s
 """
-"""About 3.5 minutes of every cue sound."""
+"""About 3.5 minutes of every beep."""
 TINY = """\
   - hold: Plank
     time: 5s
@@ -250,7 +250,7 @@ def main() -> None:
     heard = recorder.wall_time(first_sound(recording, start=boundary)) - launched
     onsets = cue_onsets(recording[boundary:], timeline)
     errors = np.abs([o.error_ms for o in onsets])
-    print(f"session: {timeline.total_ms / 60000:.1f} min, {len(onsets)} cue sounds, "
+    print(f"session: {timeline.total_ms / 60000:.1f} min, {len(onsets)} beeps, "
           f"voice {describe(timeline.voice)}")
     print(f"onset error: max {errors.max():.2f} ms, mean {errors.mean():.2f} ms "
           f"(target max <= 10 ms: {errors.max() / 10:.2f} of it)")

@@ -37,9 +37,9 @@ def find_onsets(audio: np.ndarray, sound: np.ndarray, gain: float,
     level ``gain``: a matched filter, blind to where the sound is expected.
 
     The filter runs twice: on the signals' first differences (which weights the sharp
-    strike of a cue sound, so the peak is exact to the sample) and on the plain signals.
+    strike of a beep, so the peak is exact to the sample) and on the plain signals.
     Both estimate the template's amplitude at each lag; a lag counts where both are
-    within ``tolerance`` of ``gain`` -- speech that happens to resemble a cue sound in
+    within ``tolerance`` of ``gain`` -- speech that happens to resemble a beep in
     one band does not in both. Each run of such lags shorter than the sound is one onset,
     at its best lag.
     """

@@ -1,5 +1,5 @@
 """A real sound server for tests: an isolated PulseAudio null sink, its recorder, and
-onset detection of cue sounds in what was recorded.
+onset detection of beeps in what was recorded.
 
 Each test gets its own server (``tools/sound-server.sh start DIR``), so a test that
 kills it disturbs no other. Clients find it through ``PULSE_RUNTIME_PATH``.
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.pcm import SAMPLE_RATE
-from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.beeps import bundled_beeps
 from voiceguide.timeline.events import Timeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ class Recorder:
 
 @dataclass(frozen=True)
 class Onset:
-    """A cue sound found in a recording: where the timeline puts it and where it was heard
+    """A beep found in a recording: where the timeline puts it and where it was heard
     (both ms on the timeline's clock, after aligning the first cue), and how well the
     recording matched the sound there (normalized cross-correlation, 0-1)."""
 
@@ -127,7 +127,7 @@ def cue_onsets(recording: np.ndarray, timeline: Timeline, *, reach_ms: int = 150
     searched within ``reach_ms`` of where that one and the timeline put it, plus
     ``shift_ms(at_ms)`` (a pause).
     """
-    cues = bundled_cues()
+    cues = bundled_beeps()
     beeps = [e for e in timeline.events if e.kind == "beep"]
     speech = [e for e in timeline.events if e.kind == "speech"]
     rate = SAMPLE_RATE / 1000

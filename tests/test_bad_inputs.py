@@ -412,7 +412,7 @@ def test_a_folder_in_place_of_an_export_cache_entry(tmp_path: Path, part: str) -
     assert damaged.is_file()
 
 
-def test_a_huge_cue_sound_is_refused_before_it_is_read(tmp_path: Path) -> None:
+def test_a_huge_beep_is_refused_before_it_is_read(tmp_path: Path) -> None:
     huge = tmp_path / "big.wav"
     with huge.open("wb") as file:
         file.truncate(2 << 30)

@@ -18,7 +18,7 @@ from tests.render_support import beep, say, timeline_of
 from voiceguide.errors import FfmpegMissingError
 from voiceguide.export.cache import STALE_S, ExportCache, session_digest
 from voiceguide.export.files import export_session
-from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.beeps import bundled_beeps
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.speech.protocol import Clip
 from voiceguide.timeline.events import Timeline
@@ -168,7 +168,7 @@ class QuieterSpeech(FakeSpeech):
 
 def test_the_key_covers_what_changes_the_bytes() -> None:
     base = session()
-    cues = bundled_cues()
+    cues = bundled_beeps()
     digest = session_digest(base, FakeSpeech(), cues, "mp3")
     assert digest == session_digest(session(), FakeSpeech(), cues, "mp3")
     louder = replace(base, beeps=BeepSettings(volume=0.9))

@@ -21,7 +21,7 @@ import webvtt
 
 from tests.render_support import find_onsets
 from voiceguide.pcm import SAMPLE_RATE
-from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.beeps import bundled_beeps
 from voiceguide.render.mixer import BEEP_GAIN
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.timeline.events import BEEP_SOUNDS
@@ -108,12 +108,12 @@ def exported_wav(small: Path) -> tuple[np.ndarray, dict]:
     return audio, json.loads((small / "small.json").read_text(encoding="utf-8"))
 
 
-def test_every_cue_sound_lands_on_its_timeline_time(
+def test_every_beep_lands_on_its_timeline_time(
         exported_wav: tuple[np.ndarray, dict]) -> None:
     audio, timeline = exported_wav
     assert len(audio) == ms_to_samples(timeline["total_ms"])
     gain = 0.6 * BEEP_GAIN
-    cues = bundled_cues()
+    cues = bundled_beeps()
     for name in BEEP_SOUNDS:
         expected_ms = [e["at_ms"] for e in timeline["events"] if e["sound"] == name]
         assert expected_ms, f"the test script should use the {name} sound"
@@ -273,7 +273,7 @@ def test_bad_script_is_exit_2_with_located_problems(tmp_path: Path) -> None:
     assert not (tmp_path / "bad.mp3").exists()
 
 
-def test_missing_cue_sound_file_is_a_located_error(tmp_path: Path) -> None:
+def test_missing_beep_file_is_a_located_error(tmp_path: Path) -> None:
     script = tmp_path / "chime.yaml"
     script.write_text("format: 1\nworkout: Chime\nbeeps: {sound: chime.wav}\n"
                       "blocks:\n  - say: Hello.\n")

@@ -58,18 +58,18 @@ def own_room(name: str) -> str | None:
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_a_stage_imports_only_earlier_stages_and_the_foundation(path: Path) -> None:
     here = room(path)
-    if here in CROSSING or here in {"scripts", "audio_cues"}:
+    if here in CROSSING or here in {"scripts", "beep_sounds"}:
         return
     allowed = FOUNDATION | set(STAGES[:STAGES.index(here) + 1]) if here in STAGES else FOUNDATION
     wrong = sorted(name for name in imported(path)
                    if (other := own_room(name)) is not None and other not in allowed
-                   and other not in {"scripts", "audio_cues"})
+                   and other not in {"scripts", "beep_sounds"})
     assert wrong == [], f"{path.relative_to(PACKAGE)} reaches past its stage: {wrong}"
 
 
 def test_every_package_module_is_in_a_known_room() -> None:
     rooms = {room(p) for p in modules()}
-    assert rooms <= FOUNDATION | set(STAGES) | CROSSING | {"scripts", "audio_cues"}, rooms
+    assert rooms <= FOUNDATION | set(STAGES) | CROSSING | {"scripts", "beep_sounds"}, rooms
 
 
 def test_the_compile_stage_does_no_io() -> None:

@@ -263,7 +263,7 @@ def test_beep_sound_next_to_the_script_or_bundled(tmp_path: Path) -> None:
     path.write_text("workout: W\nbeeps: {sound: go.wav}\nblocks: [say: hi]\n")
     script, _ = load_script(path)
     assert script is not None and os.path.isabs(script.beeps.sound)
-    assert script.beeps.sound.endswith(os.path.join("audio_cues", "go.wav"))
+    assert script.beeps.sound.endswith(os.path.join("beep_sounds", "go.wav"))
 
 
 def test_beep_sound_unreadable(tmp_path: Path) -> None:

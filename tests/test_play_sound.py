@@ -1,5 +1,5 @@
 """``voiceguide play`` end to end: real speech engine, real PulseAudio (null sink), the
-sink's monitor recorded, every cue sound located in the recording."""
+sink's monitor recorded, every beep located in the recording."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ blocks:
 
 
 MIN_MATCH = 0.1
-"""Lowest normalized correlation that counts as "this cue sound is here": a lone beep
+"""Lowest normalized correlation that counts as "this beep is here": a lone beep
 scores about 0.95, one under speech (a spoken count on its countdown beep) 0.15-0.5."""
 
 
@@ -64,7 +64,7 @@ def play_command(script: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "voiceguide", "play", str(script), *args]
 
 
-def test_every_cue_sound_is_heard_on_time(sound_server: SoundServer, tmp_path: Path) -> None:
+def test_every_beep_is_heard_on_time(sound_server: SoundServer, tmp_path: Path) -> None:
     script = write(tmp_path, SESSION, "timing.yaml")
     timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
     assert 80_000 <= timeline.total_ms <= 110_000

@@ -11,7 +11,7 @@ from tests.fakes import FakeSpeech
 from tests.render_support import VOICE, beep, find_onsets, say, timeline_of
 from voiceguide.compile.compiler import compile_script
 from voiceguide.pcm import SAMPLE_RATE
-from voiceguide.render.beeps import bundled_cues
+from voiceguide.render.beeps import bundled_beeps
 from voiceguide.render.mixer import BEEP_GAIN, SPEECH_PEAK, Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import BeepSettings, VoiceSettings
@@ -46,7 +46,7 @@ def test_each_event_starts_at_its_exact_sample() -> None:
     audio = renderer.render()
     assert len(audio) == renderer.total_samples == ms_to_samples(12_000)
     gain = 0.6 * BEEP_GAIN
-    cues = bundled_cues()
+    cues = bundled_beeps()
     for name, at_ms in (("go", 1_000), ("countdown", 2_337), ("finish", 9_999)):
         assert find_onsets(audio, cues[name], gain) == [ms_to_samples(at_ms)]
     start = ms_to_samples(3_001)
@@ -89,7 +89,7 @@ def test_speech_peak_is_normalized_and_scaled_by_voice_volume(volume: float) -> 
 def test_beeps_are_scaled_by_beep_volume(volume: float) -> None:
     timeline = timeline_of([beep(100, "go")], 1_000, beeps=BeepSettings(volume=volume))
     audio = Renderer(timeline, FakeSpeech()).render()
-    expected = np.max(np.abs(bundled_cues()["go"])) * volume * BEEP_GAIN
+    expected = np.max(np.abs(bundled_beeps()["go"])) * volume * BEEP_GAIN
     assert np.max(np.abs(audio)) / 32768 == pytest.approx(expected, abs=1e-4)
 
 
@@ -108,7 +108,7 @@ def test_limiter_catches_stacked_beeps_without_wrapping() -> None:
     renderer = Renderer(timeline, FakeSpeech())
     audio = renderer.render()
     assert renderer.limited_samples > 0
-    sound = bundled_cues()["finish"]
+    sound = bundled_beeps()["finish"]
     loud = np.flatnonzero(np.abs(sound) * 6 * BEEP_GAIN > 1.0)
     assert np.all(np.sign(audio[loud]) == np.sign(sound[loud]))  # clipped, never wrapped
     assert audio.max() == 32767 or audio.min() == -32768
@@ -158,5 +158,5 @@ def test_a_long_session_is_mixed_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(renderer, "_sound", counted)
     chunk = next(renderer.chunks(3_600_000, chunk_ms=10_000))
     assert len(chunk) == ms_to_samples(10_000)
-    assert len(find_onsets(chunk, bundled_cues()["tick"], 0.6 * BEEP_GAIN)) == 10
+    assert len(find_onsets(chunk, bundled_beeps()["tick"], 0.6 * BEEP_GAIN)) == 10
     assert touched == list(range(3_600_000, 3_610_000, 1_000)), "only the chunk's own events"

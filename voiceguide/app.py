@@ -120,7 +120,7 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     """Every problem of a script, parse errors and compile warnings alike, sorted.
 
     Compiling needs real speech lengths: a cue that does not fit is only known then;
-    a custom cue sound is decoded too, so a file that is no audio fails here, not at
+    a custom beep is decoded too, so a file that is no audio fails here, not at
     export.
     """
     from voiceguide.adjust.week import apply_week
@@ -129,11 +129,11 @@ def check_script(path: Path, *, speech: SpeechLengths, week: int | None = None) 
     script, problems = load_script(path)
     if script is None or has_errors(problems):
         return sorted_problems(problems)
-    from voiceguide.render.beeps import load_cue_sounds
+    from voiceguide.render.beeps import load_beeps
 
     try:
         timeline = _compile(apply_week(script, week), speech=speech, week=week)
-        load_cue_sounds(script.beeps, script_file=script.path)
+        load_beeps(script.beeps, script_file=script.path)
     except ScriptError as exc:
         return sorted_problems(problems + exc.problems)
     return sorted_problems(problems + list(timeline.warnings))

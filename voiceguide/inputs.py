@@ -1,4 +1,4 @@
-"""Reading the files a user names (scripts, cue sounds): regular files only, with the
+"""Reading the files a user names (scripts, beeps): regular files only, with the
 size checked before anything is read.
 
 A FIFO named as a script or sound would block ``open`` forever, a device such as
@@ -18,7 +18,7 @@ from pathlib import Path
 MAX_SCRIPT_BYTES = 1 << 20
 """Largest script accepted, in bytes of UTF-8 (1 MiB)."""
 MAX_SOUND_BYTES = 10 << 20
-"""Largest cue sound file accepted (10 MiB: a cue is cut to under a second anyway)."""
+"""Largest beep file accepted (10 MiB: a cue is cut to under a second anyway)."""
 
 
 class UnreadableInput(Exception):

@@ -18,4 +18,4 @@ FULL_SCALE = 32768.0
 Pcm = npt.NDArray[np.int16]
 """Mono 16-bit samples: speech clips, rendered chunks, what is played and written."""
 Samples = npt.NDArray[np.float32]
-"""Mono float samples in [-1, 1): cue sounds and clips while they are mixed."""
+"""Mono float samples in [-1, 1): beeps and clips while they are mixed."""

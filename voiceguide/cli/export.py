@@ -106,7 +106,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
     folder (~/.cache/voiceguide/exports on Linux; at most 1 GB and 64 files, least
     recently used out first), so exporting the same session again is a quick copy,
     even without ffmpeg. Any change to the
-    script, speech, cue sounds, music, format or ffmpeg version makes a new file. Use
+    script, speech, beeps, music, format or ffmpeg version makes a new file. Use
     --no-cache to bypass the cache.
 
     --music (or the script's music:) mixes music under the voice, dipping before

@@ -39,7 +39,7 @@ def short(title: str) -> str:
 
 
 def table_lines(timeline: Timeline) -> list[str]:
-    """One line per spoken cue and cue sound; tempo ticks are left out (see --json)."""
+    """One line per spoken cue and beep; tempo ticks are left out (see --json)."""
     starts = [c.start_ms for c in timeline.chapters]
     moves = frozenset((s.block, s.set) for s in timeline.sections
                       if s.kind == "move" and s.set is not None)

@@ -8,7 +8,7 @@ only 0.1 s of a 1.1 s export, while each such file would crowd out six MP3s. The
 covers:
 
 - the timeline's events, length and voice settings, and the beep settings;
-- the samples of every speech clip and cue sound it uses (hashed, a few MB: a clip
+- the samples of every speech clip and beep it uses (hashed, a few MB: a clip
   synthesized again after the speech cache was cleared may differ by a few samples);
 - the music: each track's real path, size and modification time (reading every byte
   of a 2-hour playlist would cost seconds), its order, volume and duck depth;
@@ -56,7 +56,7 @@ from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.render import bed, decode, ducking, heads, tracks
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
-from voiceguide.render.beeps import CueSounds
+from voiceguide.render.beeps import BeepSounds
 from voiceguide.render.mixer import Music
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Chapter, Timeline
@@ -122,7 +122,7 @@ def music_stamp(music: Music | None) -> list[object] | None:
     return [files, music.volume_db, music.duck_db]
 
 
-def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fmt: str,
+def session_digest(timeline: Timeline, speech: SpeechSource, beeps: BeepSounds, fmt: str,
                    music: Music | None = None) -> str:
     """What every file of one export of ``timeline`` as ``fmt`` shares in its key.
 
@@ -130,18 +130,18 @@ def session_digest(timeline: Timeline, speech: SpeechSource, cues: CueSounds, fm
     ``dataclasses.asdict`` of a 45-minute session alone takes 0.1 s.
     """
     digest = hashlib.sha256()
-    beeps = {"volume": timeline.beeps.volume, "sound": timeline.beeps.sound}
+    settings = {"volume": timeline.beeps.volume, "sound": timeline.beeps.sound}
     head = [CACHE_FORMAT, code_digest(), fmt, encode.CODEC_ARGS.get(fmt), SAMPLE_RATE,
-            beeps, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events],
+            settings, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events],
             music_stamp(music)]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
     for text in timeline.speech_texts():
         clip = speech.clip(text, timeline.voice)
         digest.update(f"{clip.sample_rate} {len(clip.samples)}".encode())
         digest.update(clip.samples.astype("<i2", copy=False).tobytes())
-    for name in sorted(cues.sounds):
+    for name in sorted(beeps.sounds):
         digest.update(name.encode())
-        digest.update(cues.sounds[name].astype("<f4", copy=False).tobytes())
+        digest.update(beeps.sounds[name].astype("<f4", copy=False).tobytes())
     return digest.hexdigest()
 
 

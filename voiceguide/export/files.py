@@ -30,7 +30,7 @@ from voiceguide.export.tags import (
     write_metadata,
 )
 from voiceguide.ffmpeg import find_ffmpeg
-from voiceguide.render.beeps import CueSounds, load_cue_sounds
+from voiceguide.render.beeps import BeepSounds, load_beeps
 from voiceguide.render.mixer import Music, Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.speech.protocol import SpeechSource
@@ -187,7 +187,7 @@ def encoder(fmt: str, *, required: bool) -> str | None:
 
 
 def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: str,
-                   cues: CueSounds | None = None, captions: str | None = None,
+                   beeps: BeepSounds | None = None, captions: str | None = None,
                    timeline_json: Path | None = None, split: bool = False,
                    album: str | None = None, track: tuple[int, int] | None = None,
                    cache: ExportCache | None = None, music: Music | None = None,
@@ -197,20 +197,20 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
     written. ``captions`` (srt or vtt) go next to each audio file under its name;
     ``music`` is mixed under the voice (the files are then stereo, and tagged with it).
     Nothing is written when two outputs are one file, or one is an input (``inputs``:
-    the script; the cue sound and the music tracks are added here): UsageError.
+    the script; the beep and the music tracks are added here): UsageError.
 
     With a ``cache``, encoded files exported before are copied from it, and ffmpeg is
     needed only for those that are not (FfmpegMissingError then).
     """
-    cues = cues or load_cue_sounds(timeline.beeps)
+    beeps = beeps or load_beeps(timeline.beeps)
     if fmt not in CACHED_FORMATS:
         cache = None
     ffmpeg = encoder(fmt, required=cache is None)
     cached = None
     if cache is not None:
-        cached = Cached(cache, session_digest(timeline, speech, cues, fmt, music),
+        cached = Cached(cache, session_digest(timeline, speech, beeps, fmt, music),
                         cache.ffmpeg_version(ffmpeg) if ffmpeg else None)
-    renderer = Renderer(timeline, speech, cues=cues, music=music)
+    renderer = Renderer(timeline, speech, beeps=beeps, music=music)
     comment = music_comment([t.path.name for t in music.tracks]) if music else None
     pieces = plan(timeline, out, fmt, split=split, album=album, track=track,
                   comment=comment)

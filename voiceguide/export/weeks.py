@@ -24,7 +24,7 @@ from voiceguide.export.sinks import FORMATS
 from voiceguide.export.tags import session_title
 from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.problems import Problem
-from voiceguide.render.beeps import load_cue_sounds
+from voiceguide.render.beeps import load_beeps
 from voiceguide.render.mixer import Music, music_rate
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import Script
@@ -154,13 +154,13 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
         timeline = timeline_for(file.week)
         warn([p for p in timeline.warnings if p not in shown])
         shown.update(timeline.warnings)
-        cues = load_cue_sounds(timeline.beeps, script_file=script_file)
+        beeps = load_beeps(timeline.beeps, script_file=script_file)
         music = music_for(timeline)
         rate = music_rate(music.tracks) if music else SAMPLE_RATE
         with progress(ms_to_samples(timeline.total_ms, rate),
                       f"export {file.audio.name}") as bar:
             written += export_session(
-                timeline, speech, file.audio, fmt=fmt, cues=cues, captions=captions,
+                timeline, speech, file.audio, fmt=fmt, beeps=beeps, captions=captions,
                 timeline_json=file.timeline_json, split=split, cache=cache,
                 album=timeline.title if file.track else None, track=file.track,
                 music=music, progress=bar, inputs=(Path(script_file),))

@@ -1,6 +1,6 @@
-"""Cue sounds ready to mix: the bundled set (``audio_cues/``) or one file a script names.
+"""Beeps ready to mix: the bundled set (``beep_sounds/``) or one file a script names.
 
-Bundled sounds keep the levels they were made with (``tools/make_cues.py``: peak -1 dBFS,
+Bundled sounds keep the levels they were made with (``tools/make_beeps.py``: peak -1 dBFS,
 the frequent tempo tick -6 dBFS). A custom file stands in for every beep: it is brought
 to mono at ``SAMPLE_RATE``, its peak set to -1 dBFS, and cut (with a short fade) to each
 beep's length in ``BEEP_MS``, so the compiled timeline stays exact.
@@ -34,7 +34,7 @@ BUNDLED = "tone"
 
 
 @dataclass(frozen=True)
-class CueSounds:
+class BeepSounds:
     """Float32 mono samples at ``SAMPLE_RATE`` Hz for each name of ``BEEP_SOUNDS``, each
     at most ``BEEP_MS[name]`` long, peak at most 1.0 (full scale)."""
 
@@ -47,18 +47,18 @@ class CueSounds:
 
 
 @lru_cache(maxsize=1)
-def bundled_cues() -> CueSounds:
-    """The sounds shipped in ``voiceguide.audio_cues``."""
-    folder = resources.files("voiceguide.audio_cues")
+def bundled_beeps() -> BeepSounds:
+    """The sounds shipped in ``voiceguide.beep_sounds``."""
+    folder = resources.files("voiceguide.beep_sounds")
     sounds = {}
     for name in BEEP_SOUNDS:
         with resources.as_file(folder / f"{name}.wav") as path:
             samples, rate = read_wav(path)
         sounds[name] = resample(samples, rate)
-    return CueSounds(sounds)
+    return BeepSounds(sounds)
 
 
-def custom_cues(path: Path) -> CueSounds:
+def custom_beeps(path: Path) -> BeepSounds:
     """One sound file used for every beep, in any format pydub reads.
 
     Raises OSError, ``wave.Error``, EOFError, UnreadableInput or VoiceguideError when it
@@ -69,7 +69,7 @@ def custom_cues(path: Path) -> CueSounds:
     if peak == 0.0:
         raise wave.Error("the sound is silent")
     samples = samples * np.float32(CUSTOM_PEAK / peak)
-    return CueSounds({name: cut(samples, BEEP_MS[name]) for name in BEEP_SOUNDS})
+    return BeepSounds({name: cut(samples, BEEP_MS[name]) for name in BEEP_SOUNDS})
 
 
 def cut(samples: Samples, ms: int) -> Samples:
@@ -110,22 +110,22 @@ def locate(sound: str, script_file: str | None) -> Path:
     if path.is_absolute():
         return path
     candidates = [Path(script_file).parent / path] if script_file else []
-    candidates.append(Path(str(resources.files("voiceguide.audio_cues"))) / path)
+    candidates.append(Path(str(resources.files("voiceguide.beep_sounds"))) / path)
     return next((c for c in candidates if c.exists()), candidates[0])
 
 
-def load_cue_sounds(beeps: BeepSettings, *, script_file: str | None = None) -> CueSounds:
-    """The cue sounds a script asks for; a missing or unreadable file is a ScriptError
+def load_beeps(beeps: BeepSettings, *, script_file: str | None = None) -> BeepSounds:
+    """The beeps a script asks for; a missing or unreadable file is a ScriptError
     located at the script's ``beeps.sound`` (``script_file`` names the script)."""
     if beeps.sound == BUNDLED:
-        return bundled_cues()
+        return bundled_beeps()
     path = locate(beeps.sound, script_file)
     try:
-        return custom_cues(path)
+        return custom_beeps(path)
     except (OSError, EOFError, wave.Error, VoiceguideError, UnreadableInput) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ScriptError([Problem(
             file=script_file or str(path), loc=beeps.loc, level="error",
-            message=f"cannot read cue sound {path}: {reason}",
+            message=f"cannot read beep {path}: {reason}",
             hint="use a WAV file (or, with ffmpeg installed, MP3/OGG/FLAC)",
         )]) from exc

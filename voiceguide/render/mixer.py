@@ -1,4 +1,4 @@
-"""Mix a timeline's speech clips and cue sounds into one sample-accurate stream, in chunks.
+"""Mix a timeline's speech clips and beeps into one sample-accurate stream, in chunks.
 
 Each event starts at the sample ``ms_to_samples(event.at_ms)``. A chunk is mixed in
 float32 from only the events that overlap it (found by bisecting the sorted start
@@ -9,7 +9,7 @@ them to an encoder.
 Gain structure (fixed, so loudness is consistent and nothing clips):
 
 - speech: each clip's peak set to ``SPEECH_PEAK`` (-4 dBFS), times the voice volume;
-- beeps: the cue sound as made (peak -1 dBFS; the tick -6 dBFS) times the beep volume
+- beeps: the beep as made (peak -1 dBFS; the tick -6 dBFS) times the beep volume
   times ``BEEP_GAIN`` (-8 dB), so at the default volume 0.6 a beep peaks near -13 dBFS
   and its loudness sits with the voice (speech RMS is far below its peak);
 - speech never overlaps speech, so one clip plus one beep peaks at most at
@@ -34,7 +34,7 @@ import numpy as np
 
 from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE, Pcm, Samples
 from voiceguide.render.bed import MusicBed, Warn
-from voiceguide.render.beeps import CueSounds, load_cue_sounds
+from voiceguide.render.beeps import BeepSounds, load_beeps
 from voiceguide.render.ducking import bed_level
 from voiceguide.render.heads import HeadCache
 from voiceguide.render.samples import ms_to_samples, resample, to_float
@@ -47,7 +47,7 @@ __all__ = ["Music", "Renderer", "music_rate"]
 SPEECH_PEAK = 10 ** (-4 / 20)
 """-4 dBFS: every speech clip's peak at voice volume 1."""
 BEEP_GAIN = 10 ** (-8 / 20)
-"""-8 dB applied to the cue sounds (on top of the beep volume)."""
+"""-8 dB applied to the beeps (on top of the beep volume)."""
 CEILING = (FULL_SCALE - 1) / FULL_SCALE
 """The largest float that maps to an int16 sample without overflow."""
 MUSIC_REFERENCE_LUFS = -16.0
@@ -81,7 +81,7 @@ class Renderer:
     rate), rendered on demand for any span."""
 
     def __init__(self, timeline: Timeline, speech: SpeechSource, *,
-                 cues: CueSounds | None = None, music: Music | None = None) -> None:
+                 beeps: BeepSounds | None = None, music: Music | None = None) -> None:
         self.timeline = timeline
         self.speech = speech
         self.music = music
@@ -95,10 +95,10 @@ class Renderer:
         self._starts = [ms_to_samples(e.at_ms, rate) for e in self._events]
         self._lengths = [-(-e.duration_ms * rate // 1000) for e in self._events]
         self._reach = max(self._lengths, default=0)
-        cues = cues or load_cue_sounds(timeline.beeps)
+        beeps = beeps or load_beeps(timeline.beeps)
         gain = np.float32(timeline.beeps.volume * BEEP_GAIN)
-        self._beeps = {name: resample(sound, cues.rate, rate) * gain
-                       for name, sound in cues.sounds.items()}
+        self._beeps = {name: resample(sound, beeps.rate, rate) * gain
+                       for name, sound in beeps.sounds.items()}
         self.bed = None if music is None else MusicBed(
             music.tracks, rate=rate, channels=self.channels, total=self.total_samples,
             level_lufs=MUSIC_REFERENCE_LUFS + music.volume_db, ffmpeg=music.ffmpeg,

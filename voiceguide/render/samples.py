@@ -1,4 +1,4 @@
-"""Sample-level basics shared by cue sounds and the renderer: ms to samples, resampling
+"""Sample-level basics shared by beeps and the renderer: ms to samples, resampling
 and reading WAV files (the format itself is ``voiceguide.pcm``)."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def doubling_filter() -> Samples:
 
 
 def resample(samples: Samples, from_rate: int, to_rate: int = SAMPLE_RATE) -> Samples:
-    """Band-limited resampling of a short float clip, so a 44.1 kHz cue file does not
+    """Band-limited resampling of a short float clip, so a 44.1 kHz beep file does not
     alias when brought to 22.05 kHz: doubling (the voice's 22.05 kHz to 44.1 kHz music
     output) by zero-stuffing and a lowpass, 1 ms for a 3 s clip; any other ratio by FFT
     (truncating or zero-padding the spectrum), which took 20-120 ms for clips of lengths

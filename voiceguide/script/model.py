@@ -203,7 +203,7 @@ class VoiceSettings:
 
 @dataclass(frozen=True)
 class BeepSettings:
-    """Cue sound level (0-1) and source: "tone" (bundled set) or a resolved file path."""
+    """Beep level (0-1) and source: "tone" (bundled set) or a resolved file path."""
 
     volume: float = 0.6
     sound: str = "tone"

@@ -105,8 +105,8 @@ def _voice(voice_name: Key[str]) -> Callable[[Node], Fields]:
 
 def _bundled_sounds() -> dict[str, Path]:
     """Each bundled beep file by its name, with and without ``.wav`` (``go``, ``go.wav``)."""
-    cues = resources.files("voiceguide.audio_cues")
-    files = {entry.name: Path(str(entry)) for entry in cues.iterdir()
+    folder = resources.files("voiceguide.beep_sounds")
+    files = {entry.name: Path(str(entry)) for entry in folder.iterdir()
              if entry.is_file() and entry.name.endswith(".wav")}
     return {**files, **{name.removesuffix(".wav"): path for name, path in files.items()}}
 
@@ -116,7 +116,7 @@ def _stems(bundled: dict[str, Path]) -> list[str]:
 
 
 def _sound(base_dir: Path) -> Callable[[Node], str]:
-    """``tone``, a bundled cue file name, or a path relative to the script's folder;
+    """``tone``, a bundled beep file name, or a path relative to the script's folder;
     a file is resolved to an absolute path and must be a readable regular file of at
     most ``MAX_SOUND_BYTES``. Whether it decodes is checked by ``validate`` and at
     render (decoding is not the parser's work)."""
@@ -138,7 +138,7 @@ def _sound(base_dir: Path) -> Callable[[Node], str]:
                                  choices_hint(value, ["tone", *_stems(bundled)], "bundled sounds")
                                  ) from None
             raise Invalid.at(node, f"beeps.sound: {exc.reason}",
-                             f"a cue sound is a short audio file of at most "
+                             f"a beep is a short audio file of at most "
                              f"{MAX_SOUND_BYTES >> 20} MiB") from None
         return str(path.resolve())
 

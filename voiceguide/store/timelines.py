@@ -5,7 +5,7 @@ sound: 0.03 s of work, the rest importing YAML, num2words, the parser and the co
 A hit imports none of them. ``play``, ``export`` and ``show`` all go through it, so any
 of them warms it for the others. A timeline is a pure function of what the key covers:
 
-- the script's bytes and absolute path (a cue sound file is found next to it);
+- the script's bytes and absolute path (a beep file is found next to it);
 - the week as asked, and for ``next`` the last week completed (passed in: the
   application layer reads the history);
 - the command-line overrides;

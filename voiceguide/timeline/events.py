@@ -16,14 +16,14 @@ from voiceguide.script.model import BeepSettings, MusicSettings, VoiceSettings
 EventKind = Literal["speech", "beep"]
 BEEP_SOUNDS: tuple[str, ...] = ("go", "tick", "countdown", "end", "finish")
 BEEP_MS: dict[str, int] = {"go": 250, "tick": 60, "countdown": 150, "end": 400, "finish": 900}
-"""Length of each cue sound in ms: the compiler places beeps with these lengths and the
+"""Length of each beep in ms: the compiler places beeps with these lengths and the
 renderer generates (or trims/pads bundled files to) exactly these lengths."""
 
 
 @dataclass(frozen=True)
 class Event:
     """One cue. Speech: ``text`` is spoken, ``duration_ms`` its synthesized length.
-    Beep: ``sound`` names the cue sound, ``duration_ms`` its length.
+    Beep: ``sound`` names the beep, ``duration_ms`` its length.
 
     ``tag`` says why the event is there (``welcome``, ``set_intro``, ``count``, ``cue``,
     ``countdown``, ``go``, ``tick``, ``end``, ``rest``, ``time_left``, ``done``, ...);

@@ -1,4 +1,4 @@
-"""The bundled cue sounds, their generator, and custom cue sound files."""
+"""The bundled beeps, their generator, and custom beep files."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pytest
 from voiceguide.errors import ScriptError
 from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.problems import Loc
-from voiceguide.render.beeps import CUSTOM_PEAK, bundled_cues, load_cue_sounds
+from voiceguide.render.beeps import CUSTOM_PEAK, bundled_beeps, load_beeps
 from voiceguide.render.samples import read_wav
 from voiceguide.script.model import BeepSettings
 from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
 REPO = Path(__file__).resolve().parent.parent
-BUNDLED = REPO / "audio_cues"
+BUNDLED = REPO / "beep_sounds"
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> None:
@@ -41,22 +41,22 @@ def test_generator_reproduces_the_shipped_sounds(tmp_path: Path) -> None:
     import sys
 
     saved = sys.argv
-    sys.argv = ["make_cues.py", str(tmp_path)]
+    sys.argv = ["make_beeps.py", str(tmp_path)]
     try:
-        runpy.run_path(str(REPO / "tools" / "make_cues.py"), run_name="__main__")
+        runpy.run_path(str(REPO / "tools" / "make_beeps.py"), run_name="__main__")
     finally:
         sys.argv = saved
     for name in BEEP_SOUNDS:
         fresh, _ = read_wav(tmp_path / f"{name}.wav")
         shipped, _ = read_wav(BUNDLED / f"{name}.wav")
         assert len(fresh) == len(shipped)
-        stale = f"{name}.wav is stale: rerun tools/make_cues.py"
+        stale = f"{name}.wav is stale: rerun tools/make_beeps.py"
         assert np.max(np.abs(fresh - shipped)) <= 1 / 32768, stale
 
 
 def test_sounds_are_distinct() -> None:
-    """No cue sound resembles another: peak normalized cross-correlation below 0.5."""
-    sounds = bundled_cues().sounds
+    """No beep resembles another: peak normalized cross-correlation below 0.5."""
+    sounds = bundled_beeps().sounds
     for a in BEEP_SOUNDS:
         for b in BEEP_SOUNDS:
             if a >= b:
@@ -70,7 +70,7 @@ def test_sounds_are_distinct() -> None:
 
 @pytest.mark.parametrize("name", BEEP_SOUNDS)
 def test_sounds_start_and_end_in_silence_without_clipping(name: str) -> None:
-    sound = bundled_cues()[name]
+    sound = bundled_beeps()[name]
     assert abs(sound[0]) < 0.01 and abs(sound[-1]) < 0.001
     assert 0.4 < np.max(np.abs(sound)) <= 10 ** (-1 / 20) + 1e-4
 
@@ -80,7 +80,7 @@ def test_custom_file_is_resampled_mixed_down_normalized_and_cut(tmp_path: Path) 
     t = np.arange(rate * seconds) / rate
     tone = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16)
     write_wav(tmp_path / "chime.wav", np.repeat(tone, 2), rate, channels=2)
-    cues = load_cue_sounds(BeepSettings(sound="chime.wav"), script_file=str(tmp_path / "w.yaml"))
+    cues = load_beeps(BeepSettings(sound="chime.wav"), script_file=str(tmp_path / "w.yaml"))
     for name in BEEP_SOUNDS:
         sound = cues[name]
         assert len(sound) == BEEP_MS[name] * SAMPLE_RATE // 1000
@@ -92,14 +92,14 @@ def test_custom_file_is_resampled_mixed_down_normalized_and_cut(tmp_path: Path) 
 
 def test_short_custom_file_is_kept_whole(tmp_path: Path) -> None:
     write_wav(tmp_path / "blip.wav", np.full(441, 5000, np.int16), 22050)
-    cues = load_cue_sounds(BeepSettings(sound=str(tmp_path / "blip.wav")))
+    cues = load_beeps(BeepSettings(sound=str(tmp_path / "blip.wav")))
     assert len(cues["finish"]) == 441 and len(cues["tick"]) == 441
 
 
 @pytest.mark.parametrize("content, reason", [
     (None, "No such file"),
-    (b"RIFF\x00\x00\x00\x00WAVEjunk", "cannot read cue sound"),
-    (b"not audio at all", "cannot read cue sound"),
+    (b"RIFF\x00\x00\x00\x00WAVEjunk", "cannot read beep"),
+    (b"not audio at all", "cannot read beep"),
 ])
 def test_missing_or_unreadable_custom_file_is_a_located_error(
         tmp_path: Path, content: bytes | None, reason: str) -> None:
@@ -108,22 +108,22 @@ def test_missing_or_unreadable_custom_file_is_a_located_error(
         sound.write_bytes(content)
     beeps = BeepSettings(sound=str(sound), loc=Loc(7, 10))
     with pytest.raises(ScriptError) as caught:
-        load_cue_sounds(beeps, script_file="workout.yaml")
+        load_beeps(beeps, script_file="workout.yaml")
     (problem,) = caught.value.problems
-    assert problem.format().startswith(f"workout.yaml:7:10: error: cannot read cue sound {sound}")
+    assert problem.format().startswith(f"workout.yaml:7:10: error: cannot read beep {sound}")
     assert reason in problem.message
 
 
 def test_silent_custom_file_is_an_error(tmp_path: Path) -> None:
     write_wav(tmp_path / "quiet.wav", np.zeros(1000, np.int16), 22050)
     with pytest.raises(ScriptError, match="silent"):
-        load_cue_sounds(BeepSettings(sound=str(tmp_path / "quiet.wav")), script_file="w.yaml")
+        load_beeps(BeepSettings(sound=str(tmp_path / "quiet.wav")), script_file="w.yaml")
 
 
-def test_bundled_file_name_is_found_in_audio_cues() -> None:
+def test_bundled_file_name_is_found_in_beep_sounds() -> None:
     """``sound: finish.wav`` names the bundled file: every beep is that sound, cut."""
-    cues = load_cue_sounds(BeepSettings(sound="finish.wav"), script_file="/nowhere/w.yaml")
-    finish = bundled_cues()["finish"]
+    cues = load_beeps(BeepSettings(sound="finish.wav"), script_file="/nowhere/w.yaml")
+    finish = bundled_beeps()["finish"]
     for name in BEEP_SOUNDS:
         assert len(cues[name]) == min(len(finish), BEEP_MS[name] * SAMPLE_RATE // 1000)
         head = len(cues[name]) // 2  # before any fade-out
@@ -137,7 +137,7 @@ def test_custom_mp3_is_decoded_with_ffmpeg(tmp_path: Path) -> None:
     source = tmp_path / "tone.mp3"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=660:d=1",
                     str(source)], check=True)
-    cues = load_cue_sounds(BeepSettings(sound=str(source)), script_file="w.yaml")
+    cues = load_beeps(BeepSettings(sound=str(source)), script_file="w.yaml")
     spectrum = np.abs(np.fft.rfft(cues["finish"]))
     assert np.argmax(spectrum) * SAMPLE_RATE / len(cues["finish"]) == pytest.approx(660, abs=3)
 

@@ -1,6 +1,6 @@
-"""Generate the bundled cue sounds (``audio_cues/*.wav``): run after changing a sound.
+"""Generate the bundled beeps (``beep_sounds/*.wav``): run after changing a sound.
 
-    .venv/bin/python tools/make_cues.py [OUT_DIR]
+    .venv/bin/python tools/make_beeps.py [OUT_DIR]
 
 Each sound is a few struck, bell-like notes: near-harmonic partials (pleasant) plus a
 short inharmonic strike (a sharp onset, so the sound is found to the sample in the mix).
@@ -24,7 +24,7 @@ import numpy as np
 from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.timeline.events import BEEP_MS, BEEP_SOUNDS
 
-CUES_DIR = Path(__file__).resolve().parent.parent / "audio_cues"
+CUES_DIR = Path(__file__).resolve().parent.parent / "beep_sounds"
 FADE_OUT_S = 0.008
 """Every sound ends in a raised-cosine fade to exact silence: no click when it stops."""
 
@@ -71,7 +71,7 @@ def struck_note(freq: float, start_s: float, decay_s: float, n: int) -> np.ndarr
 
 
 def make_sound(name: str) -> np.ndarray:
-    """The named cue sound as int16 samples, exactly ``BEEP_MS[name]`` long (rounded down
+    """The named beep as int16 samples, exactly ``BEEP_MS[name]`` long (rounded down
     to whole samples, so its length in ms, rounded up, is ``BEEP_MS[name]``)."""
     n = BEEP_MS[name] * SAMPLE_RATE // 1000
     mix = sum(struck_note(f, start, decay, n) for f, start, decay in NOTES[name])

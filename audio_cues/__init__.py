@@ -1,1 +1,0 @@
-"""Bundled cue sounds (WAV), made by tools/make_cues.py."""

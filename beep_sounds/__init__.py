@@ -1,0 +1,1 @@
+"""Bundled beeps (WAV), made by tools/make_beeps.py."""
