@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.sound import SoundServer, cue_onsets  # noqa: E402
 from voiceguide.app import build_timeline  # noqa: E402
-from voiceguide.pcm import SAMPLE_RATE  # noqa: E402
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE  # noqa: E402
 from voiceguide.play.layout import frame  # noqa: E402
 from voiceguide.play.screen import Screen  # noqa: E402
 from voiceguide.play.view import SessionView  # noqa: E402
@@ -99,7 +99,7 @@ class TimedRecorder:
 
     def recorded(self) -> np.ndarray:
         raw = b"".join(self.parts)
-        return np.frombuffer(raw[: len(raw) // 2 * 2], np.int16).astype(np.float32) / 32768
+        return np.frombuffer(raw[: len(raw) // 2 * 2], np.int16).astype(np.float32) / FULL_SCALE
 
     def stop(self) -> np.ndarray:
         self.process.terminate()

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.ffmpeg import find_ffmpeg
+from voiceguide.pcm import FULL_SCALE
 from voiceguide.render.mixer import Music
 from voiceguide.render.tracks import load_tracks
 
@@ -33,7 +34,7 @@ def music(source: Path, *, volume_db: float = -12.0, duck_db: float = 12.0,
 
 def frames(samples: np.ndarray, channels: int) -> np.ndarray:
     """Interleaved int16 as float ``(frames, channels)`` in [-1, 1)."""
-    return samples.reshape(-1, channels).astype(np.float64) / 32768.0
+    return samples.reshape(-1, channels).astype(np.float64) / FULL_SCALE
 
 
 def tone_level_db(signal: np.ndarray, rate: int, hz: float, start_ms: int,

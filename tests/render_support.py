@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.fakes import FakeSpeech
+from voiceguide.pcm import FULL_SCALE
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.timeline.events import BEEP_MS, Chapter, Event, Timeline
 
@@ -43,7 +44,7 @@ def find_onsets(audio: np.ndarray, sound: np.ndarray, gain: float,
     one band does not in both. Each run of such lags shorter than the sound is one onset,
     at its best lag.
     """
-    signal = audio.astype(np.float64) / 32768.0
+    signal = audio.astype(np.float64) / FULL_SCALE
     template = sound.astype(np.float64)
     size = 1 << (len(signal) + len(template)).bit_length()
     scores = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE
 from voiceguide.render.beeps import bundled_beeps
 from voiceguide.timeline.events import Timeline
 
@@ -74,7 +74,7 @@ class Recorder:
         """What was recorded, as float32 in [-1, 1)."""
         with wave.open(str(self.path), "rb") as wav:
             raw = wav.readframes(wav.getnframes())
-        return np.frombuffer(raw, np.int16).astype(np.float32) / 32768.0
+        return np.frombuffer(raw, np.int16).astype(np.float32) / FULL_SCALE
 
 
 @dataclass(frozen=True)

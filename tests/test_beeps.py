@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from voiceguide.errors import ScriptError
-from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE
 from voiceguide.problems import Loc
 from voiceguide.render.beeps import CUSTOM_PEAK, bundled_beeps, load_beeps
 from voiceguide.render.samples import read_wav
@@ -51,7 +51,7 @@ def test_generator_reproduces_the_shipped_sounds(tmp_path: Path) -> None:
         shipped, _ = read_wav(BUNDLED / f"{name}.wav")
         assert len(fresh) == len(shipped)
         stale = f"{name}.wav is stale: rerun tools/make_beeps.py"
-        assert np.max(np.abs(fresh - shipped)) <= 1 / 32768, stale
+        assert np.max(np.abs(fresh - shipped)) <= 1 / FULL_SCALE, stale
 
 
 def test_sounds_are_distinct() -> None:

@@ -20,7 +20,7 @@ import srt
 import webvtt
 
 from tests.render_support import find_onsets
-from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE
 from voiceguide.render.beeps import bundled_beeps
 from voiceguide.render.mixer import BEEP_GAIN
 from voiceguide.render.samples import ms_to_samples
@@ -127,7 +127,7 @@ def test_every_beep_lands_on_its_timeline_time(
 def test_beeps_are_about_as_loud_as_the_voice(exported_wav: tuple[np.ndarray, dict]) -> None:
     """RMS over each cue's first 150 ms and over each spoken clip, in dB: within 6 dB."""
     audio, timeline = exported_wav
-    signal_ = audio.astype(np.float64) / 32768
+    signal_ = audio.astype(np.float64) / FULL_SCALE
 
     def rms_db(events: list[dict], ms: int | None = None) -> float:
         spans = [signal_[ms_to_samples(e["at_ms"]):

@@ -84,11 +84,14 @@ SECTIONS = (
     Section(35_000, 40_000, -1, "Done", "outro"),
 )
 EVENTS = (
-    Event(0, 1_000, "speech", "welcome", text="Test."),
-    Event(5_000, 2_000, "speech", "set_intro", text="Set one.", block=0, set=1),
-    Event(8_000, 500, "speech", "count", text="one", block=0, set=1, rep=1),
-    Event(9_000, 500, "speech", "count", text="two", block=0, set=1, rep=2),
-    Event(14_800, 200, "beep", "end", sound="end", block=0, set=1),
+    Event(at_ms=0, duration_ms=1_000, kind="speech", tag="welcome", text="Test."),
+    Event(at_ms=5_000, duration_ms=2_000, kind="speech", tag="set_intro", text="Set one.",
+          block=0, set=1),
+    Event(at_ms=8_000, duration_ms=500, kind="speech", tag="count", text="one", block=0, set=1,
+          rep=1),
+    Event(at_ms=9_000, duration_ms=500, kind="speech", tag="count", text="two", block=0, set=1,
+          rep=2),
+    Event(at_ms=14_800, duration_ms=200, kind="beep", tag="end", sound="end", block=0, set=1),
 )
 TIMELINE = Timeline(
     title="Test", language="en", voice=VoiceSettings(), beeps=BeepSettings(), events=EVENTS,

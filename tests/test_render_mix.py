@@ -10,7 +10,7 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.render_support import VOICE, beep, find_onsets, say, timeline_of
 from voiceguide.compile.compiler import compile_script
-from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE
 from voiceguide.render.beeps import bundled_beeps
 from voiceguide.render.mixer import BEEP_GAIN, SPEECH_PEAK, Renderer
 from voiceguide.render.samples import ms_to_samples
@@ -82,7 +82,7 @@ def test_speech_peak_is_normalized_and_scaled_by_voice_volume(volume: float) -> 
     voice = VoiceSettings(volume=volume)
     timeline = timeline_of([say(100, "A sentence to normalize")], 3_000, voice=voice)
     audio = Renderer(timeline, FakeSpeech()).render()
-    assert np.max(np.abs(audio)) / 32768 == pytest.approx(SPEECH_PEAK * volume, abs=1e-4)
+    assert np.max(np.abs(audio)) / FULL_SCALE == pytest.approx(SPEECH_PEAK * volume, abs=1e-4)
 
 
 @pytest.mark.parametrize("volume", [1.0, 0.6, 0.1])
@@ -90,7 +90,7 @@ def test_beeps_are_scaled_by_beep_volume(volume: float) -> None:
     timeline = timeline_of([beep(100, "go")], 1_000, beeps=BeepSettings(volume=volume))
     audio = Renderer(timeline, FakeSpeech()).render()
     expected = np.max(np.abs(bundled_beeps()["go"])) * volume * BEEP_GAIN
-    assert np.max(np.abs(audio)) / 32768 == pytest.approx(expected, abs=1e-4)
+    assert np.max(np.abs(audio)) / FULL_SCALE == pytest.approx(expected, abs=1e-4)
 
 
 def test_speech_with_beep_at_full_volume_does_not_clip() -> None:

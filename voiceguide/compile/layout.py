@@ -109,14 +109,15 @@ class Layout:
 
     def _beep(self, at: int, sound: str, block: int, set_: int | None,
               rep: int | None = None) -> None:
-        self._add(Event(at, BEEP_MS[sound], "beep", sound, sound=sound, block=block, set=set_,
-                        rep=rep))
+        self._add(Event(at_ms=at, duration_ms=BEEP_MS[sound], kind="beep", tag=sound,
+                        sound=sound, block=block, set=set_, rep=rep))
 
     def _speak(self, at: int, line: Line, block: int, set_: int | None,
                rep: int | None = None) -> None:
         length = self.length(line.text)
         self._track.claim(at, at + length)
-        self._add(Event(at, length, "speech", line.tag, line.text, None, block, set_, rep))
+        self._add(Event(at_ms=at, duration_ms=length, kind="speech", tag=line.tag,
+                        text=line.text, block=block, set=set_, rep=rep))
 
     def _flow(self, line: Line, block: int, set_: int | None) -> None:
         at = max(self.t, self.quiet_ms + PAUSE_MS)

@@ -20,7 +20,7 @@ BEEP_MS: dict[str, int] = {"go": 250, "tick": 60, "countdown": 150, "end": 400, 
 renderer generates (or trims/pads bundled files to) exactly these lengths."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Event:
     """One cue. Speech: ``text`` is spoken, ``duration_ms`` its synthesized length.
     Beep: ``sound`` names the beep, ``duration_ms`` its length.
