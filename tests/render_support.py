@@ -6,6 +6,8 @@ import numpy as np
 
 from tests.fakes import FakeSpeech
 from voiceguide.pcm import FULL_SCALE
+from voiceguide.render.gains import GainPlan
+from voiceguide.render.loudness import TARGET_LUFS
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.timeline.events import BEEP_MS, Chapter, Event, Timeline
 
@@ -62,3 +64,18 @@ def find_onsets(audio: np.ndarray, sound: np.ndarray, gain: float,
         else:
             onsets.append(int(i))
     return onsets
+
+
+def planned_gains(script: str, *, loudness: float = TARGET_LUFS) -> GainPlan:
+    """The gains ``voiceguide export SCRIPT`` used, planned again in this process from the
+    same caches (the test session's user folders): what a beep's level is in it."""
+    from voiceguide.app import load_timeline
+    from voiceguide.paths import levels_cache_dir
+    from voiceguide.render.levels import LevelCache
+    from voiceguide.render.mixer import Renderer
+    from voiceguide.speech.engine import EngineSpeech
+
+    speech = EngineSpeech()
+    timeline = load_timeline(script, week=None, speech=speech)
+    return Renderer(timeline, speech, loudness=loudness,
+                    levels=LevelCache(levels_cache_dir())).gains

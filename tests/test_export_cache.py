@@ -18,7 +18,9 @@ from tests.render_support import beep, say, timeline_of
 from voiceguide.errors import FfmpegMissingError
 from voiceguide.export.cache import STALE_S, ExportCache, session_digest
 from voiceguide.export.files import export_session
-from voiceguide.render.beeps import bundled_beeps
+from voiceguide.render.beeps import BeepSounds, bundled_beeps
+from voiceguide.render.loudness import TARGET_LUFS
+from voiceguide.render.mixer import Renderer
 from voiceguide.script.model import BeepSettings, VoiceSettings
 from voiceguide.speech.protocol import Clip
 from voiceguide.timeline.events import Timeline
@@ -166,22 +168,30 @@ class QuieterSpeech(FakeSpeech):
         return Clip(samples=(clip.samples // 2).astype(np.int16), sample_rate=clip.sample_rate)
 
 
+def digest_of(timeline: Timeline, speech: FakeSpeech, cues: BeepSounds, fmt: str = "mp3", *,
+              loudness: float = TARGET_LUFS) -> str:
+    """The session digest with the gains the renderer plans for it."""
+    gains = Renderer(timeline, speech, beeps=cues, loudness=loudness).gains
+    return session_digest(timeline, speech, cues, fmt, gains)
+
+
 def test_the_key_covers_what_changes_the_bytes() -> None:
     base = session()
     cues = bundled_beeps()
-    digest = session_digest(base, FakeSpeech(), cues, "mp3")
-    assert digest == session_digest(session(), FakeSpeech(), cues, "mp3")
+    digest = digest_of(base, FakeSpeech(), cues)
+    assert digest == digest_of(session(), FakeSpeech(), cues)
     louder = replace(base, beeps=BeepSettings(volume=0.9))
     quieter_voice = replace(base, voice=replace(base.voice, volume=0.5))
     moved = replace(base, events=tuple(replace(e, at_ms=e.at_ms + 1) for e in base.events))
     other_cues = type(cues)({**cues.sounds, "go": cues.sounds["go"] * 0.5})
     assert len({digest,
-                session_digest(base, FakeSpeech(), cues, "ogg"),
-                session_digest(louder, FakeSpeech(), cues, "mp3"),
-                session_digest(quieter_voice, FakeSpeech(), cues, "mp3"),
-                session_digest(moved, FakeSpeech(), cues, "mp3"),
-                session_digest(base, QuieterSpeech(), cues, "mp3"),
-                session_digest(base, FakeSpeech(), other_cues, "mp3")}) == 7
+                digest_of(base, FakeSpeech(), cues, "ogg"),
+                digest_of(louder, FakeSpeech(), cues),
+                digest_of(quieter_voice, FakeSpeech(), cues),
+                digest_of(moved, FakeSpeech(), cues),
+                digest_of(base, QuieterSpeech(), cues),
+                digest_of(base, FakeSpeech(), other_cues),
+                digest_of(base, FakeSpeech(), cues, loudness=-23.0)}) == 8
 
 
 def test_split_pieces_are_cached_each(tmp_path: Path, cache: ExportCache,

@@ -24,6 +24,7 @@ from voiceguide.adjust.weeks import NEXT_WEEK, Week
 from voiceguide.errors import MusicError, ScriptError, UnknownVoiceError, UsageError
 from voiceguide.paths import (
     export_cache_dir,
+    levels_cache_dir,
     music_heads_dir,
     music_memo_file,
     timeline_cache_dir,
@@ -222,10 +223,12 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
                  from_block: str | None = None, resumed: bool = False,
                  music: MusicRequest = NO_MUSIC_REQUEST,
                  warn_music: Warn = lambda message: None,
-                 speech_progress: SynthesisProgress | None = None) -> Session:
+                 speech_progress: SynthesisProgress | None = None,
+                 loudness: float | None = None) -> Session:
     """A SCRIPT argument ready to play: its timeline (cached), rendered as it plays with
-    its music, from the start, a block (``--from``) or the saved position
-    (``--resume``). ``speech_progress`` shows lines being synthesized (a cold cache)."""
+    its music at ``loudness`` LUFS (None: the default), from the start, a block
+    (``--from``) or the saved position (``--resume``). ``speech_progress`` shows lines
+    being synthesized (a cold cache)."""
     if from_block is not None and resumed:
         raise UsageError("use either --from or --resume, not both")
     from voiceguide.play.device import probe_output
@@ -233,6 +236,7 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     probe_output()  # no sound device: say so before any work
     from voiceguide.play.session import Session, start_at
     from voiceguide.play.summary import resume_command
+    from voiceguide.render.levels import LevelCache
     from voiceguide.render.mixer import Renderer
     from voiceguide.speech.engine import EngineSpeech
 
@@ -242,8 +246,9 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
     bed = load_music(timeline, music, script_file=str(path), warn=warn_music)
     again = resume_command(ref, timeline.week, overrides.options() + music.options())
-    return Session(path, timeline, Renderer(timeline, speech, music=bed), start_ms, note,
-                   again)
+    renderer = Renderer(timeline, speech, music=bed, loudness=loudness,
+                        levels=LevelCache(levels_cache_dir()))
+    return Session(path, timeline, renderer, start_ms, note, again)
 
 
 def export_script(ref: str, out: Path, *, week: Week = None,
@@ -255,10 +260,12 @@ def export_script(ref: str, out: Path, *, week: Week = None,
                   music: MusicRequest = NO_MUSIC_REQUEST,
                   warn_music: Warn = lambda message: None,
                   progress: ProgressBar | None = None,
-                  speech_progress: SynthesisProgress | None = None) -> Exported:
+                  speech_progress: SynthesisProgress | None = None,
+                  loudness: float | None = None) -> Exported:
     """A SCRIPT argument exported to the file ``out`` at ``week``, or with ``weeks``, one
-    file per week into the folder ``out`` plus a playlist (see ``export.weeks``).
-    ``progress`` shows each file rendered, ``speech_progress`` lines synthesized."""
+    file per week into the folder ``out`` plus a playlist (see ``export.weeks``), at
+    ``loudness`` LUFS (None: the default). ``progress`` shows each file rendered,
+    ``speech_progress`` lines synthesized."""
     from voiceguide.export.cache import ExportCache
     from voiceguide.export.files import output_format
     from voiceguide.export.weeks import (
@@ -270,6 +277,7 @@ def export_script(ref: str, out: Path, *, week: Week = None,
         weeks_folder,
     )
     from voiceguide.ffmpeg import find_ffmpeg
+    from voiceguide.render.levels import LevelCache
     from voiceguide.speech.engine import EngineSpeech
 
     path = resolve_script(ref)
@@ -290,4 +298,5 @@ def export_script(ref: str, out: Path, *, week: Week = None,
         speech, script_file=str(path), fmt=fmt, captions=captions, split=split, cache=cache,
         warn=warn, progress=progress or no_progress,
         music_for=lambda timeline: load_music(timeline, music, script_file=str(path),
-                                              warn=warn_music))
+                                              warn=warn_music),
+        loudness=loudness, levels=LevelCache(levels_cache_dir()))

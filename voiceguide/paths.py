@@ -61,6 +61,11 @@ def export_cache_dir() -> Path:
     return _cache() / "exports"
 
 
+def levels_cache_dir() -> Path:
+    """Loudness measurements of speech clips and beeps (``~/.cache/voiceguide/levels``)."""
+    return _cache() / "levels"
+
+
 def music_heads_dir() -> Path:
     """The first seconds of each music track, decoded (``~/.cache/voiceguide/music-heads``)."""
     return _cache() / "music-heads"

@@ -18,6 +18,7 @@ from voiceguide.app import MusicRequest, export_script
 from voiceguide.cli.options import (
     echo_problems,
     echo_warning,
+    loudness_option,
     music_options,
     override_options,
     run_errors,
@@ -88,9 +89,10 @@ class WeeksType(click.ParamType[tuple[int, ...], object]):
 @click.option("--no-cache", is_flag=True,
               help="Render and encode even if the export cache holds this export, and do "
                    "not add it there.")
+@loudness_option
 def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Overrides,
            music: MusicRequest, out: Path, fmt: str | None, captions: str | None,
-           timeline_json: Path | None, split: bool, no_cache: bool) -> None:
+           timeline_json: Path | None, split: bool, no_cache: bool, loudness: float) -> None:
     """Export a workout as audio with chapters per block and tags.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -101,6 +103,9 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
     MP3 unless --format says otherwise), each titled with its week, with its captions
     beside it if asked, then OUT/NAME.m3u listing the weeks in order. It needs a
     script with a progression and cannot be combined with --week or --split.
+
+    Every file measures -16 LUFS integrated (EBU R128; --loudness picks another
+    target) with true peaks under -1 dBTP.
 
     Encoded files (MP3, OGG, FLAC) are kept in an export cache in the user cache
     folder (~/.cache/voiceguide/exports on Linux; at most 1 GB and 64 files, least
@@ -121,6 +126,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
       voiceguide export hip-thrust --weeks 1-4 -o hip-thrust-program
       voiceguide export hip-thrust --weeks 1,3 --format ogg -o program --captions srt
       voiceguide export hip-thrust -o again.mp3 --no-cache
+      voiceguide export hip-thrust -o broadcast.wav --loudness -23
       voiceguide export hip-thrust -o gym.mp3 --music ~/Music/workout --shuffle
     """
     if weeks is None and os.path.isdir(out):
@@ -136,7 +142,9 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
                              fmt=fmt, captions=captions, timeline_json=timeline_json,
                              split=split, use_cache=not no_cache, warn=echo_problems,
                              music=music, warn_music=echo_warning, progress=progress_bar,
-                             speech_progress=synthesis_progress)
+                             speech_progress=synthesis_progress,
+                             loudness=loudness)
+    minutes, seconds = divmod(round(done.total_ms / 1000), 60)
     reused = f" ({done.reused} from the export cache)" if done.reused else ""
     click.echo(f"wrote {len(done.files)} file(s), {clock(done.total_ms + 500)} of audio"
                f"{reused}:", err=True)

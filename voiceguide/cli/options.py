@@ -136,6 +136,20 @@ def music_options(func: Callable[..., object]) -> Callable[..., object]:
     return wrapper
 
 
+def loudness_option(func: F) -> F:
+    """Add ``--loudness LUFS``: the session's integrated loudness target."""
+    from voiceguide.render.loudness import LOUDNESS_RANGE, TARGET_LUFS
+
+    low, high = LOUDNESS_RANGE
+    return click.option(
+        "--loudness", type=click.FloatRange(low, high), default=TARGET_LUFS,
+        show_default=True, metavar="LUFS",
+        help=f"Integrated loudness of the session (EBU R128), {low:g} to {high:g} LUFS: "
+             "-14 streaming, -16 podcasts and phones, -19 or -23 broadcast. True peaks "
+             "stay under -1 dBTP.",
+    )(func)
+
+
 def echo_warning(message: str) -> None:
     """A runtime warning on stderr (a music track skipped, ...)."""
     click.echo(f"warning: {message}", err=True)

@@ -10,6 +10,7 @@ from voiceguide.app import MusicRequest, prepare_play
 from voiceguide.cli.options import (
     echo_problems,
     echo_warning,
+    loudness_option,
     music_options,
     override_options,
     run_errors,
@@ -27,8 +28,9 @@ from voiceguide.cli.progress import synthesis_progress
 @click.option("--resume", "resume_", is_flag=True,
               help="Start at the beginning of the set that was interrupted last time.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing while playing.")
+@loudness_option
 def play(script: str, week: Week, overrides: Overrides, music: MusicRequest,
-         from_block: str | None, resume_: bool, quiet: bool) -> None:
+         from_block: str | None, resume_: bool, quiet: bool, loudness: float) -> None:
     """Play a session: put the device down and follow the voice and the beeps.
 
     SCRIPT is a path or the name of a bundled script (see `voiceguide list`).
@@ -54,13 +56,15 @@ def play(script: str, week: Week, overrides: Overrides, music: MusicRequest,
       voiceguide play hip-thrust
       voiceguide play hip-thrust --week next
       voiceguide play hip-thrust --week 3 --from 2 --rest 60s
+      voiceguide play hip-thrust --loudness -14
       voiceguide play my-workout.yaml --resume
       voiceguide play hip-thrust --music ~/Music/workout.m3u
     """
     with run_errors():
         session = prepare_play(script, week=week, overrides=overrides,
                                from_block=from_block, resumed=resume_, music=music,
-                               warn_music=echo_warning, speech_progress=synthesis_progress)
+                               warn_music=echo_warning, speech_progress=synthesis_progress,
+                               loudness=loudness)
         echo_problems(session.timeline.warnings)
         if session.note:
             click.echo(session.note, err=True)

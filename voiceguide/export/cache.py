@@ -8,6 +8,7 @@ only 0.1 s of a 1.1 s export, while each such file would crowd out six MP3s. The
 covers:
 
 - the timeline's events, length and voice settings, and the beep settings;
+- the renderer's gains (which carry the loudness target and every clip's measured level);
 - the samples of every speech clip and beep it uses (hashed, a few MB: a clip
   synthesized again after the speech cache was cleared may differ by a few samples);
 - the music: each track's real path, size and modification time (reading every byte
@@ -53,10 +54,14 @@ from voiceguide.export import tags as metadata
 from voiceguide.export.tags import Tags
 from voiceguide.inputs import UnreadableInput, open_regular, read_limited
 from voiceguide.pcm import SAMPLE_RATE
-from voiceguide.render import bed, decode, ducking, heads, tracks
+from voiceguide.render import bed, decode, ducking, heads, limiter, peaks, tracks
+from voiceguide.render import gains as render_gains
+from voiceguide.render import levels as render_levels
+from voiceguide.render import loudness as render_loudness
 from voiceguide.render import mixer as render
 from voiceguide.render import samples as audio
 from voiceguide.render.beeps import BeepSounds
+from voiceguide.render.gains import GainPlan
 from voiceguide.render.mixer import Music
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Chapter, Timeline
@@ -78,7 +83,8 @@ KEY = re.compile(r"[0-9a-f]{64}")
 """What an entry's file names start with (a hex SHA-256)."""
 BLOCK = 1 << 20
 """Bytes copied at a time."""
-BYTE_MODULES = (pcm, audio, render, bed, decode, ducking, heads, tracks, encode, metadata)
+BYTE_MODULES = (pcm, audio, render, bed, decode, ducking, heads, tracks, render_gains,
+                render_levels, render_loudness, limiter, peaks, encode, metadata)
 """Modules whose code decides the samples, the encoding and the tags of a file."""
 
 
@@ -90,7 +96,7 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for module in BYTE_MODULES:
         digest.update(Path(str(module.__file__)).read_bytes())
-    for package in ("numpy", "mutagen"):
+    for package in ("numpy", "mutagen", "pyloudnorm", "scipy"):
         digest.update(f"{package} {importlib.metadata.version(package)}".encode())
     return digest.hexdigest()
 
@@ -123,7 +129,7 @@ def music_stamp(music: Music | None) -> list[object] | None:
 
 
 def session_digest(timeline: Timeline, speech: SpeechSource, beeps: BeepSounds, fmt: str,
-                   music: Music | None = None) -> str:
+                   gains: GainPlan, music: Music | None = None) -> str:
     """What every file of one export of ``timeline`` as ``fmt`` shares in its key.
 
     The events are hashed field by field (``vars``), not through ``Timeline.to_dict``:
@@ -133,7 +139,8 @@ def session_digest(timeline: Timeline, speech: SpeechSource, beeps: BeepSounds, 
     settings = {"volume": timeline.beeps.volume, "sound": timeline.beeps.sound}
     head = [CACHE_FORMAT, code_digest(), fmt, encode.CODEC_ARGS.get(fmt), SAMPLE_RATE,
             settings, vars(timeline.voice), timeline.total_ms, [vars(e) for e in timeline.events],
-            music_stamp(music)]
+            music_stamp(music), gains.offset_lu, sorted(gains.beeps.items()),
+            sorted((text, level.gain) for text, level in gains.speech.items())]
     digest.update(json.dumps(head, ensure_ascii=False).encode())
     for text in timeline.speech_texts():
         clip = speech.clip(text, timeline.voice)

@@ -31,6 +31,7 @@ from voiceguide.export.tags import (
 )
 from voiceguide.ffmpeg import find_ffmpeg
 from voiceguide.render.beeps import BeepSounds, load_beeps
+from voiceguide.render.levels import LevelCache
 from voiceguide.render.mixer import Music, Renderer
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.speech.protocol import SpeechSource
@@ -192,7 +193,8 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
                    album: str | None = None, track: tuple[int, int] | None = None,
                    cache: ExportCache | None = None, music: Music | None = None,
                    progress: Progress | None = None,
-                   inputs: Sequence[Path] = ()) -> list[Path]:
+                   inputs: Sequence[Path] = (), loudness: float | None = None,
+                   levels: LevelCache | None = None) -> list[Path]:
     """Write the session as ``fmt`` (wav, mp3, ogg, flac) to ``out``; return the files
     written. ``captions`` (srt or vtt) go next to each audio file under its name;
     ``music`` is mixed under the voice (the files are then stereo, and tagged with it).
@@ -200,17 +202,21 @@ def export_session(timeline: Timeline, speech: SpeechSource, out: Path, *, fmt: 
     the script; the beep and the music tracks are added here): UsageError.
 
     With a ``cache``, encoded files exported before are copied from it, and ffmpeg is
-    needed only for those that are not (FfmpegMissingError then).
+    needed only for those that are not (FfmpegMissingError then). ``loudness``: the
+    integrated loudness target in LUFS (None: the default); ``levels``: where clip
+    measurements are kept.
     """
     beeps = beeps or load_beeps(timeline.beeps)
     if fmt not in CACHED_FORMATS:
         cache = None
     ffmpeg = encoder(fmt, required=cache is None)
+    renderer = Renderer(timeline, speech, beeps=beeps, music=music, loudness=loudness,
+                        levels=levels)
     cached = None
     if cache is not None:
-        cached = Cached(cache, session_digest(timeline, speech, beeps, fmt, music),
+        cached = Cached(cache, session_digest(timeline, speech, beeps, fmt, renderer.gains,
+                                              music),
                         cache.ffmpeg_version(ffmpeg) if ffmpeg else None)
-    renderer = Renderer(timeline, speech, beeps=beeps, music=music)
     comment = music_comment([t.path.name for t in music.tracks]) if music else None
     pieces = plan(timeline, out, fmt, split=split, album=album, track=track,
                   comment=comment)

@@ -25,6 +25,7 @@ from voiceguide.export.tags import session_title
 from voiceguide.pcm import SAMPLE_RATE
 from voiceguide.problems import Problem
 from voiceguide.render.beeps import load_beeps
+from voiceguide.render.levels import LevelCache
 from voiceguide.render.mixer import Music, music_rate
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.script.model import Script
@@ -142,11 +143,12 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
                 cache: ExportCache | None = None,
                 warn: Callable[[Sequence[Problem]], None] = lambda problems: None,
                 progress: ProgressBar = no_progress,
-                music_for: Callable[[Timeline], Music | None] = lambda timeline: None
+                music_for: Callable[[Timeline], Music | None] = lambda timeline: None,
+                loudness: float | None = None, levels: LevelCache | None = None
                 ) -> Exported:
     """Export each file of ``plan`` (its timeline from ``timeline_for``, its music from
-    ``music_for``), then the playlist. ``warn`` gets each warning once, though every
-    week may share it."""
+    ``music_for``) at ``loudness`` LUFS, then the playlist. ``warn`` gets each warning
+    once, though every week may share it."""
     written: list[Path] = []
     timelines: list[Timeline] = []
     shown: set[Problem] = set()
@@ -163,7 +165,8 @@ def export_plan(plan: WeeksPlan, timeline_for: Callable[[Week], Timeline],
                 timeline, speech, file.audio, fmt=fmt, beeps=beeps, captions=captions,
                 timeline_json=file.timeline_json, split=split, cache=cache,
                 album=timeline.title if file.track else None, track=file.track,
-                music=music, progress=bar, inputs=(Path(script_file),))
+                music=music, progress=bar, inputs=(Path(script_file),),
+                loudness=loudness, levels=levels)
         timelines.append(timeline)
     if plan.playlist:
         atomic_write_text(plan.playlist, playlist_text(

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.render import decode
+from voiceguide.render import decode, limiter
 from voiceguide.render.decode import SKIP_LIMIT_S, TrackFailed, TrackReader
 from voiceguide.render.heads import HEAD_MS, HeadCache, head_key
 from voiceguide.render.tracks import Track
@@ -110,7 +110,8 @@ class MusicBed:
         self._readers: dict[int, TrackReader] = {}
         self._work = np.empty((0, channels), np.float32)
         self._heads = heads
-        self._head_shape = (min(total, HEAD_MS * rate // 1000), channels)
+        # the limiter looks AHEAD samples past what is rendered: the head holds them too
+        self._head_shape = (min(total, HEAD_MS * rate // 1000 + limiter.AHEAD), channels)
         self._head: np.ndarray | None = None
         if heads is not None:
             self._head_key = head_key(self.tracks, rate=rate, channels=channels,

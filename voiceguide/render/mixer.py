@@ -6,16 +6,15 @@ samples, reaching back by the longest event), so memory is one chunk plus the cl
 use, however long the session; ``play`` pulls chunks from any offset, ``export`` pipes
 them to an encoder.
 
-Gain structure (fixed, so loudness is consistent and nothing clips):
-
-- speech: each clip's peak set to ``SPEECH_PEAK`` (-4 dBFS), times the voice volume;
-- beeps: the beep as made (peak -1 dBFS; the tick -6 dBFS) times the beep volume
-  times ``BEEP_GAIN`` (-8 dB), so at the default volume 0.6 a beep peaks near -13 dBFS
-  and its loudness sits with the voice (speech RMS is far below its peak);
-- speech never overlaps speech, so one clip plus one beep peaks at most at
-  0.631 + 0.355 = 0.986 (-0.1 dBFS); only beeps stacked on each other could pass full
-  scale, and a hard limiter there is the safety net (``limited_samples`` counts how
-  often it acted).
+Levels (``gains.py``): each speech clip brought to its planned loudness with its peaks
+limited on its own (``peaks.py``), beeps at fixed levels relative to speech, the
+planned loudness chosen so the loudness predicted from the timeline lands on the target
+(``loudness.py``); then the true-peak limiter (``limiter.py``) on the mix, for which
+each chunk is mixed with a margin either side. It watches where sounds overlap (and,
+with music, everywhere). A hard clip at full scale stays as the last safety net
+(``limited_samples`` counts what it caught; 0 unless the limiter failed). Levels are
+measured at 22.05 kHz, the voice's rate, whatever the output rate. The music's level
+counts from the voice's planned loudness.
 
 With music (``Music``) the stream is stereo at the music's rate (``music_rate``:
 44.1 kHz, or 48 kHz when every track is), voice and beeps centred (the same samples in
@@ -33,10 +32,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from voiceguide.pcm import FULL_SCALE, SAMPLE_RATE, Pcm, Samples
+from voiceguide.render import limiter, peaks
 from voiceguide.render.bed import MusicBed, Warn
 from voiceguide.render.beeps import BeepSounds, load_beeps
 from voiceguide.render.ducking import bed_level
+from voiceguide.render.gains import GainPlan, plan_gains
 from voiceguide.render.heads import HeadCache
+from voiceguide.render.levels import Level, LevelCache, Sound
+from voiceguide.render.loudness import TARGET_LUFS
 from voiceguide.render.samples import ms_to_samples, resample, to_float
 from voiceguide.render.tracks import Track
 from voiceguide.speech.protocol import SpeechSource
@@ -44,14 +47,8 @@ from voiceguide.timeline.events import Event, Timeline
 
 __all__ = ["Music", "Renderer", "music_rate"]
 
-SPEECH_PEAK = 10 ** (-4 / 20)
-"""-4 dBFS: every speech clip's peak at voice volume 1."""
-BEEP_GAIN = 10 ** (-8 / 20)
-"""-8 dB applied to the beeps (on top of the beep volume)."""
 CEILING = (FULL_SCALE - 1) / FULL_SCALE
 """The largest float that maps to an int16 sample without overflow."""
-MUSIC_REFERENCE_LUFS = -16.0
-"""The loudness the music's ``volume`` counts from: the voice's (the session's target)."""
 
 
 def music_rate(tracks: list[Track]) -> int:
@@ -81,7 +78,8 @@ class Renderer:
     rate), rendered on demand for any span."""
 
     def __init__(self, timeline: Timeline, speech: SpeechSource, *,
-                 beeps: BeepSounds | None = None, music: Music | None = None) -> None:
+                 beeps: BeepSounds | None = None, music: Music | None = None,
+                 loudness: float | None = None, levels: LevelCache | None = None) -> None:
         self.timeline = timeline
         self.speech = speech
         self.music = music
@@ -90,18 +88,20 @@ class Renderer:
         rate = self.sample_rate
         self.total_samples = ms_to_samples(timeline.total_ms, rate)
         self.limited_samples = 0
-        """Samples the limiter had to clip so far (0 in a well-formed session)."""
+        """Samples the hard clip after the limiter caught so far (0 unless the limiter
+        failed)."""
         self._events = sorted(timeline.events, key=lambda e: e.at_ms)
         self._starts = [ms_to_samples(e.at_ms, rate) for e in self._events]
         self._lengths = [-(-e.duration_ms * rate // 1000) for e in self._events]
         self._reach = max(self._lengths, default=0)
         beeps = beeps or load_beeps(timeline.beeps)
-        gain = np.float32(timeline.beeps.volume * BEEP_GAIN)
-        self._beeps = {name: resample(sound, beeps.rate, rate) * gain
-                       for name, sound in beeps.sounds.items()}
+        self.gains = self._plan(beeps, TARGET_LUFS if loudness is None else loudness,
+                                levels or LevelCache())
+        self._beeps = {name: self._hot(resample(beeps[name], beeps.rate, rate) * np.float32(gain))
+                       for name, gain in self.gains.beeps.items()}
         self.bed = None if music is None else MusicBed(
             music.tracks, rate=rate, channels=self.channels, total=self.total_samples,
-            level_lufs=MUSIC_REFERENCE_LUFS + music.volume_db, ffmpeg=music.ffmpeg,
+            level_lufs=self.gains.offset_lu + music.volume_db, ffmpeg=music.ffmpeg,
             warn=music.warn, heads=music.heads)
         self._level = None if music is None else bed_level(
             timeline, rate=rate, duck_db=music.duck_db)
@@ -110,7 +110,26 @@ class Renderer:
                                         strict=True):
             if event.kind == "speech":
                 self._last_use[event.text] = start + length
-        self._clips: dict[str, Samples] = {}
+        self._clips: dict[str, tuple[Samples, bool]] = {}
+
+    def _plan(self, sounds: BeepSounds, loudness: float, levels: LevelCache) -> GainPlan:
+        """Measure every clip and beep (or find it measured) and decide the gains.
+        The clips are held while planning, each fetched and hashed once."""
+        said = {text: Sound(self._clip_samples(text)) for text in self.timeline.speech_texts()}
+        clips = {text: levels.speech(sound) for text, sound in said.items()}
+        used = {e.sound for e in self.timeline.events if e.sound is not None}
+        beeps = {name: levels.beep(Sound(resample(sounds[name], sounds.rate)))
+                 for name in sorted(used)}
+
+        def speech_at(text: str, lufs: float, near: Level | None) -> Level:
+            return levels.speech_at(said[text], clips[text], lufs, near)
+
+        return plan_gains(self.timeline, clips, beeps, speech_at, target_lufs=loudness)
+
+    @staticmethod
+    def _hot(samples: Samples) -> tuple[Samples, bool]:
+        """A sound and whether its own true peak passes the ceiling."""
+        return samples, limiter.peak(samples) > limiter.ALONE
 
     def render(self, start_ms: int = 0, end_ms: int | None = None) -> Pcm:
         """The samples from ``start_ms`` to ``end_ms`` (default: the end), int16,
@@ -164,22 +183,36 @@ class Renderer:
 
     def _mix(self, first: int, last: int) -> Pcm:
         """Samples ``first`` to ``last`` (sample indices) mixed, limited and as int16."""
-        voice = np.zeros(last - first, np.float32)
-        lo = bisect.bisect_right(self._starts, first - self._reach)
-        hi = bisect.bisect_left(self._starts, last)
-        for i in range(lo, hi):
-            start = self._starts[i]
-            sound = self._sound(self._events[i])[: self._lengths[i]]
-            begin, end = max(first, start), min(last, start + len(sound))
-            if begin < end:
-                voice[begin - first: end - first] += sound[begin - start: end - start]
-        buf = voice if self.bed is None else self._with_bed(voice, first)
+        begin, end = max(0, first - limiter.BACK), min(self.total_samples, last + limiter.AHEAD)
+        voice, watch = self._sum(begin, end)
+        mix = voice if self.bed is None else self._with_bed(voice, begin)
+        buf = limiter.limit(mix, begin, first - begin, last - begin,
+                            watch=watch if self.bed is None else None)
         over = np.count_nonzero((buf > CEILING) | (buf < -1.0))
         if over:
             self.limited_samples += over
             np.clip(buf, -1.0, CEILING, out=buf)
         buf *= FULL_SCALE
         return np.rint(buf).astype(np.int16).reshape(-1)
+
+    def _sum(self, first: int, last: int) -> tuple[Samples, np.ndarray]:
+        """Voice and beeps from sample ``first`` to ``last`` added up (float32, gains
+        applied), and where the limiter must look: where sounds overlap, or one sound
+        whose own true peak passes the ceiling plays (elsewhere a sound plays alone and
+        its peak is known)."""
+        voice = np.zeros(last - first, np.float32)
+        cover = np.zeros(last - first, np.int8)
+        lo = bisect.bisect_right(self._starts, first - self._reach)
+        hi = bisect.bisect_left(self._starts, last)
+        for i in range(lo, hi):
+            start = self._starts[i]
+            sound, hot = self._sound(self._events[i])
+            sound = sound[: self._lengths[i]]
+            begin, end = max(first, start), min(last, start + len(sound))
+            if begin < end:
+                voice[begin - first: end - first] += sound[begin - start: end - start]
+                cover[begin - first: end - first] += 2 if hot else 1
+        return voice, cover >= 2
 
     def _with_bed(self, voice: Samples, first: int) -> Samples:
         """The voice centred in stereo with the bed under it."""
@@ -189,25 +222,27 @@ class Renderer:
         self.bed.add_to(out, first, self._level.gains(first, len(voice)))
         return out
 
-    def _sound(self, event: Event) -> Samples:
-        """An event's samples, gain applied (speech fetched once while still needed)."""
+    def _sound(self, event: Event) -> tuple[Samples, bool]:
+        """An event's samples, gain applied (speech fetched once while still needed), and
+        whether its own true peak passes the limiter's ceiling."""
         if event.kind == "beep":
             return self._beeps[str(event.sound)]
         clip = self._clips.get(event.text)
         if clip is None:
-            clip = self._speech_samples(event.text)
-            self._clips[event.text] = clip
+            level = self.gains.speech.get(event.text)
+            samples = peaks.control(self._clip_samples(event.text), level.gain if level else 0.0)
+            clip = self._clips[event.text] = self._hot(
+                resample(samples, SAMPLE_RATE, self.sample_rate))
         return clip
 
-    def _speech_samples(self, text: str) -> Samples:
-        voice = self.timeline.voice
-        clip = self.speech.clip(text, voice)
-        samples = resample(to_float(clip.samples), clip.sample_rate, self.sample_rate)
-        peak = float(np.max(np.abs(samples), initial=0.0))
-        gain = SPEECH_PEAK * voice.volume / peak if peak > 0 else 0.0
-        return samples * np.float32(gain)
+    def _clip_samples(self, text: str) -> Samples:
+        """A speech clip as float32 at ``SAMPLE_RATE`` (where levels are measured)."""
+        clip = self.speech.clip(text, self.timeline.voice)
+        return resample(to_float(clip.samples), clip.sample_rate)
 
     def _evict(self, done: int) -> None:
-        """Forget clips no event after sample ``done`` uses (a later seek back refetches)."""
-        for text in [t for t in self._clips if self._last_use.get(t, 0) <= done]:
+        """Forget clips no chunk after sample ``done`` uses, its limiter margin included
+        (a later seek back refetches)."""
+        needed = done - limiter.BACK
+        for text in [t for t in self._clips if self._last_use.get(t, 0) <= needed]:
             del self._clips[text]

@@ -1,0 +1,22 @@
+"""Speech at its planned loudness with its peaks limited, clip by clip, before mixing.
+
+eSpeak NG's clips peak 15-20 dB over their loudness (glottal pulses), so at -16 LUFS
+their peaks pass full scale. Leaving them to the mix's limiter took 0.9-1.7 LU off the
+session after its loudness was planned (measured -16.9 and -17.8 LUFS). Instead each
+clip goes through the same limiter on its own, at the gain that makes it measure its
+planned loudness *after* limiting: the clips stay equally loud, the session lands on
+its prediction, and the mix's limiter is left with the rare overlaps. ``levels.bring_to``
+finds that gain. Speech never
+overlaps speech, so a clip limited alone is limited as it will sound in the mix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voiceguide.render import limiter
+
+
+def control(samples: np.ndarray, gain: float) -> np.ndarray:
+    """``samples`` times ``gain``, their true peaks limited to the limiter's ceiling."""
+    return limiter.limit_clip(samples * np.float32(gain))
