@@ -7,7 +7,6 @@ speech, ticks at most 6 dB under it.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import wave
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.loudness_support import TOLERANCE_LU, ebur128
 from tests.piper_support import JOE
 from voiceguide.render import levels
 from voiceguide.render.gains import BEEP_LEVELS_LU
@@ -44,21 +44,6 @@ blocks:
 """
 ESPEAK = "espeak:gmw/en"
 TRUE_PEAK_MAX = -1.0
-TOLERANCE_LU = 1.0
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """(integrated loudness in LUFS, true peak in dBTP) as ffmpeg measures them."""
-    result = subprocess.run(["ffmpeg", "-nostats", "-hide_banner", "-i", str(path),
-                             "-af", "ebur128=peak=true", "-f", "null", "-"],
-                            capture_output=True, text=True, check=True)
-    summary = result.stderr[result.stderr.rindex("Summary:"):]
-    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)
-    assert integrated and peak, summary
-    return float(integrated.group(1)), float(peak.group(1))
-
-
 def export(folder: Path, name: str, *options: str) -> Path:
     script = folder / "session.yaml"
     script.write_text(SESSION, encoding="utf-8")

@@ -14,8 +14,11 @@ from pathlib import Path
 import mutagen
 import pytest
 
+from tests.loudness_support import TOLERANCE_LU, ebur128
 from tests.music_support import tone
 from tests.test_export_cache import run_export
+from voiceguide.ffmpeg import find_ffmpeg
+from voiceguide.render.loudness import TARGET_LUFS
 
 pytestmark = pytest.mark.engine
 
@@ -166,3 +169,22 @@ def test_bad_music_in_a_script_is_located(tmp_path: Path, case: str) -> None:
     assert errors[0].startswith(f"{script}:{line}:9: error: music.path: ")
     assert says.split(":")[-1].strip() in errors[0] and "(hint: " in errors[0]
     assert not (tmp_path / "out.wav").exists()
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_loudness_and_true_peak_are_on_target_with_music(tmp_path: Path, script: Path,
+                                                         rate: int) -> None:
+    """The mix, music included, at -16 LUFS +-1 LU and true peak <= -1 dBTP (ffmpeg's
+    ebur128), with a quiet and a loud track."""
+    folder = tmp_path / "music"
+    folder.mkdir()
+    for n, amplitude in ((1, 0.05), (2, 0.7)):
+        subprocess.run([find_ffmpeg(), "-v", "error", "-f", "lavfi", "-i",
+                        f"anoisesrc=d=20:c=pink:r={rate}:a={amplitude}:s={n}", "-ac", "2",
+                        str(folder / f"{n}.flac")], check=True)
+    out = tmp_path / "mix.wav"
+    done = run_export(str(script), "-o", str(out), "--music", str(folder))
+    assert done.returncode == 0, done.stderr
+    integrated, peak = ebur128(out)
+    assert integrated == pytest.approx(TARGET_LUFS, abs=TOLERANCE_LU)
+    assert peak <= -1.0

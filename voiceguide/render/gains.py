@@ -21,7 +21,7 @@ adding its relative level and its placements to the predictions:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from voiceguide.render.levels import SILENT, Level
@@ -78,16 +78,19 @@ def placements(timeline: Timeline, speech: Mapping[str, tuple[Level, float]],
 
 
 def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str, Level],
-               speech_at: SpeechAt, *, target_lufs: float) -> GainPlan:
+               speech_at: SpeechAt, *, target_lufs: float,
+               layers: Sequence[Placement] = ()) -> GainPlan:
     """The gains that bring ``timeline`` to ``target_lufs``; ``clips`` holds the level of
-    every spoken text as synthesized, ``cues`` that of every beep it uses."""
+    every spoken text as synthesized, ``cues`` that of every beep it uses, and
+    ``layers`` other sounds placed relative to speech at 0 LU (the music bed), which
+    the session offset moves with it."""
     voice_db = db(timeline.voice.volume)
     beep_volume = timeline.beeps.volume / DEFAULT_BEEP_VOLUME
     beeps = {name: (level, relative_gain(level, BEEP_LEVELS_LU[name], beep_volume))
              for name, level in cues.items()}
     relative = {text: (level, relative_gain(level, 0.0, timeline.voice.volume))
                 for text, level in clips.items()}
-    predicted = predict(placements(timeline, relative, beeps), timeline.total_ms)
+    predicted = predict([*placements(timeline, relative, beeps), *layers], timeline.total_ms)
     offset = target_lufs - (0.0 if predicted == SILENT else predicted)
     speech: dict[str, Level] = {}
     if voice_db != SILENT:
@@ -95,7 +98,8 @@ def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str
         placed = {text: (level, 1.0) for text, level in speech.items()}
         scaled = {name: (level, gain * 10 ** (offset / 20))
                   for name, (level, gain) in beeps.items()}
-        again = predict(placements(timeline, placed, scaled), timeline.total_ms)
+        moved = [Placement(p.at_ms, p.level, p.gain * 10 ** (offset / 20)) for p in layers]
+        again = predict([*placements(timeline, placed, scaled), *moved], timeline.total_ms)
         if again != SILENT and abs(target_lufs - again) > CORRECT_OVER_LU:
             offset += target_lufs - again
             speech = {text: speech_at(text, offset + voice_db, speech[text]) for text in clips}

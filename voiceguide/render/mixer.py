@@ -26,6 +26,7 @@ Samples are interleaved: ``render`` returns ``frames * channels`` int16 values.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,8 +39,8 @@ from voiceguide.render.beeps import BeepSounds, load_beeps
 from voiceguide.render.ducking import bed_level
 from voiceguide.render.gains import GainPlan, plan_gains
 from voiceguide.render.heads import HeadCache
-from voiceguide.render.levels import Level, LevelCache, Sound
-from voiceguide.render.loudness import TARGET_LUFS
+from voiceguide.render.levels import BIN_MS, Level, LevelCache, Sound
+from voiceguide.render.loudness import TARGET_LUFS, Placement
 from voiceguide.render.samples import ms_to_samples, resample, to_float
 from voiceguide.render.tracks import Track
 from voiceguide.speech.protocol import SpeechSource
@@ -49,6 +50,9 @@ __all__ = ["Music", "Renderer", "music_rate"]
 
 CEILING = (FULL_SCALE - 1) / FULL_SCALE
 """The largest float that maps to an int16 sample without overflow."""
+CENTRED_DB = 10 * math.log10(2)
+"""How much louder a mono sound measures played in both channels (BS.1770 adds the
+channels' energies): the stereo mix's voice is planned this much under the target."""
 
 
 def music_rate(tracks: list[Track]) -> int:
@@ -73,6 +77,17 @@ class Music:
     """Where the bed's first seconds are kept (None: decoded every time)."""
 
 
+def bed_placement(timeline: Timeline, music: Music) -> Placement:
+    """The music bed as the loudness prediction sees it: every track at ``volume_db`` LU
+    from a speech clip (in the mono terms of the plan: the stereo bed against the
+    centred voice), times the bed's fades and ducking, per ``BIN_MS``."""
+    bins = -(-timeline.total_ms // BIN_MS)
+    envelope = bed_level(timeline, rate=1000 // BIN_MS, duck_db=music.duck_db).gains(0, bins)
+    energy = 10 ** ((music.volume_db + 0.691) / 10)
+    profile = energy * envelope.astype(np.float64) ** 2
+    return Placement(0, Level(loudness=music.volume_db, profile=profile), 1.0)
+
+
 class Renderer:
     """A timeline as int16 audio (22050 Hz mono, or with music stereo at the music's
     rate), rendered on demand for any span."""
@@ -95,13 +110,15 @@ class Renderer:
         self._lengths = [-(-e.duration_ms * rate // 1000) for e in self._events]
         self._reach = max(self._lengths, default=0)
         beeps = beeps or load_beeps(timeline.beeps)
-        self.gains = self._plan(beeps, TARGET_LUFS if loudness is None else loudness,
+        target = TARGET_LUFS if loudness is None else loudness
+        self.gains = self._plan(beeps, target - (CENTRED_DB if music else 0.0),
                                 levels or LevelCache())
         self._beeps = {name: self._hot(resample(beeps[name], beeps.rate, rate) * np.float32(gain))
                        for name, gain in self.gains.beeps.items()}
         self.bed = None if music is None else MusicBed(
             music.tracks, rate=rate, channels=self.channels, total=self.total_samples,
-            level_lufs=self.gains.offset_lu + music.volume_db, ffmpeg=music.ffmpeg,
+            level_lufs=self.gains.offset_lu + CENTRED_DB + music.volume_db,
+            ffmpeg=music.ffmpeg,
             warn=music.warn, heads=music.heads)
         self._level = None if music is None else bed_level(
             timeline, rate=rate, duck_db=music.duck_db)
@@ -124,7 +141,9 @@ class Renderer:
         def speech_at(text: str, lufs: float, near: Level | None) -> Level:
             return levels.speech_at(said[text], clips[text], lufs, near)
 
-        return plan_gains(self.timeline, clips, beeps, speech_at, target_lufs=loudness)
+        layers = [] if self.music is None else [bed_placement(self.timeline, self.music)]
+        return plan_gains(self.timeline, clips, beeps, speech_at, target_lufs=loudness,
+                          layers=layers)
 
     @staticmethod
     def _hot(samples: Samples) -> tuple[Samples, bool]:

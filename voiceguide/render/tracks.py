@@ -37,6 +37,9 @@ PROBE_WORKERS = 4
 """ffmpeg processes probing a cold folder at once (each mostly waits on its start-up)."""
 DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 AUDIO_STREAM = re.compile(r"Stream #\S+.*: Audio: .*?(\d+) Hz")
+MEASURE_FILTER = "aformat=channel_layouts=stereo,ebur128=framelog=verbose"
+"""Loudness as the bed plays the track: in stereo (a mono track is heard in both
+channels, 3 dB louder than it measures alone; more channels are mixed down)."""
 LOUDNESS = re.compile(r"I:\s+(-?\d+(?:\.\d+)?) LUFS")
 FORMATS_HINT = "use MP3, AAC/M4A, OGG, FLAC or WAV files that a player can open"
 
@@ -126,7 +129,7 @@ def probe(path: Path, ffmpeg: str) -> Probed:
     the end; MusicError if ffmpeg cannot decode it."""
     try:
         shown = subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path), "-vn",
-                                "-map", "0:a:0", "-af", "ebur128=framelog=verbose",
+                                "-map", "0:a:0", "-af", MEASURE_FILTER,
                                 "-f", "null", "-"],
                                capture_output=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
