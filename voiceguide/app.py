@@ -171,25 +171,48 @@ def _compile(script: Script, *, speech: SpeechLengths, week: int | None,
     """Compile, placing a problem with the voice where it was named: the script or
     ``--voice``. The real engine first checks the voice (unknown: an error; another
     language: a warning) and synthesizes every missing line in one go: the lines a
-    compile with estimated lengths asks for."""
+    compile with estimated lengths asks for. With every line cached already (any warm
+    start) that first compile is skipped: one compile from the cache alone suffices."""
     from voiceguide.compile.compiler import compile_script
 
     where = ("--voice", Loc()) if voice_option else (script.path, script.voice_name_loc)
     warnings: list[Problem] = []
     try:
-        if isinstance(speech, SpeechPlanner):
+        if not isinstance(speech, SpeechPlanner):
+            timeline = compile_script(script, speech=speech, week=week)
+        else:
             warning = speech.voice_warning(script.voice)
             warnings += [Problem(*where, "warning", warning)] if warning else []
-            asked = _AskedTexts()
-            with suppress(ScriptError):
-                compile_script(script, speech=asked, week=week)
-            speech.prepare(asked.texts, script.voice)
-        timeline = compile_script(script, speech=speech, week=week)
+            try:
+                timeline = compile_script(script, speech=_CachedOnly(speech), week=week)
+            except _Uncached:
+                asked = _AskedTexts()
+                with suppress(ScriptError):
+                    compile_script(script, speech=asked, week=week)
+                speech.prepare(asked.texts, script.voice)
+                timeline = compile_script(script, speech=speech, week=week)
     except UnknownVoiceError as exc:
         raise ScriptError([Problem(*where, "error", exc.message, exc.hint)]) from None
     if not warnings:
         return timeline
     return replace(timeline, warnings=tuple(sorted_problems([*timeline.warnings, *warnings])))
+
+
+class _Uncached(Exception):
+    """A line the speech cache does not hold yet: compile with synthesis instead."""
+
+
+class _CachedOnly:
+    """Lengths from the speech cache alone; the first line it lacks stops the compile."""
+
+    def __init__(self, speech: SpeechPlanner) -> None:
+        self._speech = speech
+
+    def duration_ms(self, text: str, voice: VoiceSettings) -> int:
+        ms = self._speech.cached_ms(text, voice)
+        if ms is None:
+            raise _Uncached(text)
+        return ms
 
 
 class _AskedTexts:

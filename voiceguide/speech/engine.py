@@ -102,16 +102,22 @@ class EngineSpeech:
 
     def duration_ms(self, text: str, voice: VoiceSettings) -> int:
         """Length of the trimmed clip in ms, rounded up exactly like ``Clip.duration_ms``."""
+        ms = self.cached_ms(text, voice)
+        if ms is None:
+            ms = self.clip(text, voice).duration_ms
+            self._ms[_memo_key(text, voice)] = ms
+        return ms
+
+    def cached_ms(self, text: str, voice: VoiceSettings) -> int | None:
+        """The length if the clip is cached (None if it must be synthesized first)."""
         memo = _memo_key(text, voice)
         ms = self._ms.get(memo)
         if ms is None:
             found = self.cache.frames(self._key(text, voice))
             if found is None:
-                ms = self.clip(text, voice).duration_ms
-            else:
-                frames, sample_rate = found
-                ms = -(-frames * 1000 // sample_rate)
-            self._ms[memo] = ms
+                return None
+            frames, sample_rate = found
+            ms = self._ms[memo] = -(-frames * 1000 // sample_rate)
         return ms
 
     def clip(self, text: str, voice: VoiceSettings) -> Clip:
