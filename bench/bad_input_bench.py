@@ -9,11 +9,12 @@
 
 Each time is the best of three runs.
 
-    .venv/bin/python bench/bad_input_bench.py
+    .venv/bin/python bench/bad_input_bench.py [--tiny]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -56,8 +57,12 @@ def timed(case: Callable[[int], None], size: int) -> float:
 
 
 def main() -> None:
-    for name, case, size in (("dropped cues", dropped_cues, 10_000),
-                             ("aliased base-60 number", aliased_number, 2_000)):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true",
+                        help="sizes 100 and 20: checks the benchmark runs (tests/test_bench.py)")
+    scale = 100 if parser.parse_args().tiny else 1
+    for name, case, size in (("dropped cues", dropped_cues, 10_000 // scale),
+                             ("aliased base-60 number", aliased_number, 2_000 // scale)):
         small, large = timed(case, size), timed(case, 2 * size)
         print(f"{name}: {size:,} -> {small:.3f} s, {2 * size:,} -> {large:.3f} s, "
               f"ratio {large / small:.2f} (linear: about 2 or less)")

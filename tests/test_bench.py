@@ -20,6 +20,7 @@ EXPECTED = {
     "export_bench.py": "MP3 export, cold caches",
     "play_bench.py": "first sound, speech cache warm",
     "music_bench.py": "(a) MP3 export with music / ffmpeg alone",
+    "bad_input_bench.py": "dropped cues:",
 }
 """Each benchmark and a line its report must contain."""
 ELSEWHERE = {"voice_bench.py": "test_voice_bench.py"}
