@@ -22,13 +22,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from voiceguide.atomic import atomic_path
 from voiceguide.errors import OutputError
-from voiceguide.render import peaks
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.render import limiter, peaks
 
 BIN_MS = 10
 """Width of one profile bin in ms: session loudness is predicted on this grid."""
@@ -86,7 +87,7 @@ def loudness(samples: np.ndarray, *, gated: bool) -> float:
 
 
 @functools.lru_cache(maxsize=1)
-def _k_weighting() -> tuple[object, ...]:
+def _k_weighting() -> tuple[Any, ...]:  # pyloudnorm's untyped filter stages
     """pyloudnorm's BS.1770 K-weighting stages at ``SAMPLE_RATE`` (its meter builds them)."""
     import pyloudnorm
 
@@ -97,7 +98,7 @@ def k_weighted(samples: np.ndarray) -> np.ndarray:
     """The samples (float64, at least one bin long) through pyloudnorm's K-weighting."""
     data = _padded(samples)
     for stage in _k_weighting():
-        data = stage.apply_filter(data)  # type: ignore[attr-defined]
+        data = stage.apply_filter(data)
     return data
 
 
@@ -201,7 +202,7 @@ class LevelCache:
         (:func:`bring_to`, starting from ``near``, its level at another loudness);
         ``raw`` is :meth:`speech` of it."""
         lufs = round(lufs, 1)
-        kind = f"speech at {lufs:.1f} ceiling {peaks.limiter.CEILING_DBTP}"
+        kind = f"speech at {lufs:.1f} ceiling {limiter.CEILING_DBTP}"
         return self._level(sound, kind,
                            lambda: bring_to(sound.samples, raw.loudness, lufs, near))
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.render.samples import SAMPLE_RATE
+from voiceguide.pcm import SAMPLE_RATE
 
 CEILING_DBTP = -2.0
 """The true-peak ceiling of the mix: 0.5 dB under the -1 dBTP promised, which covers the
