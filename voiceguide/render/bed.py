@@ -109,6 +109,8 @@ class MusicBed:
         self._index()
         self._readers: dict[int, TrackReader] = {}
         self._work = np.empty((0, channels), np.float32)
+        self._last: tuple[int, np.ndarray] = (0, self._work)
+        """The span returned last (its first sample, its samples)."""
         self._heads = heads
         # the limiter looks AHEAD samples past what is rendered: the head holds them too
         self._head_shape = (min(total, HEAD_MS * rate // 1000 + limiter.AHEAD), channels)
@@ -141,13 +143,31 @@ class MusicBed:
         until the next call."""
         head = self._head
         if head is not None and first + count <= len(head):
-            return head[first: first + count]
-        bed = self._decode(first, count)
+            self._last = (first, head[first: first + count])
+            return self._last[1]
+        bed = self._continued(first, count)
         if self._heads is not None and head is None and first == 0 and (
                 count >= self._head_shape[0]):
             self._head = bed[: self._head_shape[0]].copy()
             self._heads.store(self._head_key, self._head)
         return bed
+
+    def _continued(self, first: int, count: int) -> np.ndarray:
+        """The span decoded, its start taken from the previous span where they overlap:
+        the mixer asks for each chunk with the limiter's margins either side, so each
+        span starts a little before the last one ended, and decoding that again would
+        restart every decoder at every chunk."""
+        start, before = self._last
+        end = start + len(before)
+        out = np.empty((count, self.channels), np.float32)
+        if start <= first < end <= first + count:
+            kept = end - first
+            out[:kept] = before[first - start:]
+            out[kept:] = self._decode(end, count - kept)
+        else:
+            out[:] = self._decode(first, count)
+        self._last = (first, out)
+        return out
 
     def _decode(self, first: int, count: int) -> np.ndarray:
         """The bed decoded into the work buffer (reused, so valid until the next call)."""
