@@ -71,7 +71,7 @@ CACHED_FORMATS = ("mp3", "ogg", "flac")
 CACHE_FORMAT = 2
 """Bump when the key or the entry layout changes, to orphan old entries."""
 MAX_BYTES = 1 << 30
-"""Default bound on the data kept: 1 GiB (about 37 hours of 64 kb/s MP3)."""
+"""Default bound on the data kept: 1 GiB (about 25 hours of 96 kb/s MP3)."""
 MAX_ENTRIES = 64
 """Default bound on the files kept: room for a long program exported week by week."""
 STALE_S = 3600

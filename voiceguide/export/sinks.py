@@ -27,15 +27,19 @@ from voiceguide.pcm import SAMPLE_RATE, Pcm
 FORMATS = ("wav", "mp3", "ogg", "flac")
 QUEUED_CHUNKS = 2
 """Chunks rendered ahead of the encoder at most."""
+MONO_MP3_BITRATE = "96k"
+"""MP3 of speech and beeps (mono, 22.05 kHz): 64 kb/s is transparent to the ear, but its
+overshoot put a limited hip-thrust session's true peak at -0.5 dBTP (96 kb/s: -2.2)."""
 CODEC_ARGS = {
-    "mp3": ("-c:a", "libmp3lame", "-b:a", "64k", "-write_id3v2", "0"),
-    "ogg": ("-c:a", "libvorbis", "-q:a", "4"),
+    "mp3": ("-c:a", "libmp3lame", "-b:a", MONO_MP3_BITRATE, "-write_id3v2", "0"),
+    "ogg": ("-c:a", "libvorbis", "-q:a", "8"),
     "flac": ("-c:a", "flac"),
 }
-"""Encoder settings per format: 64 kb/s mono MP3 and Vorbis q4 are transparent for
-speech and beeps at 22.05 kHz; FLAC is lossless. Tags are added afterwards (tags.py)."""
+"""Encoder settings per format, chosen so a lossy file keeps the true-peak ceiling: the
+encoder adds peaks to the limited mix (hip-thrust with Piper: Vorbis q4 +0.4 dBTP, q6
+-0.7, q8 -1.2); FLAC is lossless. Tags are added afterwards (tags.py)."""
 STEREO_MP3_BITRATE = "160k"
-"""MP3 with music (stereo, 44.1/48 kHz): 64 kb/s would smear the music; 160 kb/s is
+"""MP3 with music (stereo, 44.1/48 kHz): 96 kb/s would smear the music; 160 kb/s is
 the usual rate for music that is listened to, not archived."""
 
 
@@ -43,7 +47,7 @@ def codec_args(fmt: str, channels: int) -> tuple[str, ...]:
     """The encoder settings for ``fmt`` with ``channels`` channels."""
     args = CODEC_ARGS[fmt]
     if fmt == "mp3" and channels > 1:
-        args = tuple(STEREO_MP3_BITRATE if a == "64k" else a for a in args)
+        args = tuple(STEREO_MP3_BITRATE if a == MONO_MP3_BITRATE else a for a in args)
     return args
 
 

@@ -30,8 +30,9 @@ from voiceguide.pcm import SAMPLE_RATE
 
 CEILING_DBTP = -2.5
 """The true-peak ceiling of the mix: 1.5 dB under the -1 dBTP promised, for the 4x
-estimate's under-read and most of a lossy encoder's overshoot: MP3 at 64 kb/s added up
-to 1.2 dB to eSpeak NG's limited speech (hip-thrust measured -0.8 dBTP with a -2 dBTP
+estimate's under-read and some of a lossy encoder's overshoot (the encoders' settings
+in ``export.sinks`` keep the rest in bounds): MP3 at 64 kb/s added up to 1.2 dB to
+eSpeak NG's limited speech (hip-thrust measured -0.8 dBTP with a -2 dBTP
 ceiling, -1.2 with this one). A lower ceiling costs loudness: -3 dBTP left Piper's
 short sessions 1.2 LU under the target."""
 CEILING = 10 ** (CEILING_DBTP / 20)
