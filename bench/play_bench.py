@@ -1,15 +1,15 @@
 """Play a generated 10-minute session through a PulseAudio null sink and measure it.
 
-Prints the max and mean onset error of every beep (after aligning the first) and
-the time from launching ``voiceguide play`` to the first sound heard, with a warm speech
-cache (a temp one, warmed in this process): once with the timeline cache cold (the
-first play after an edit; quit with ``q`` once heard), warm with ``--quiet`` (no display),
-then warm for the whole session with the live display: the display is built after the
-stream starts, so those two should match. It plays in a 100x30 pseudo-terminal, as a
-person runs it, so the live display and the key reader start too. It also prints what
-the display costs: its import, and one frame at a few terminal sizes. Targets: max error
-<= 10 ms, first sound <= 0.5 s. Needs pulseaudio and parec; starts and stops its own
-server.
+Prints the max and mean onset error of every beep (after aligning the first) and the
+time from launching ``voiceguide play`` to the first sound heard, with a warm speech
+cache (a temp one, warmed by an export, which also measures the clips' levels): once
+with the timeline cache cold (the first play after an edit; quit with ``q`` once heard),
+warm with ``--quiet`` (no display), then warm for the whole session with the live
+display: the display is built after the stream starts, so those two should match. It
+plays in a 100x30 pseudo-terminal, as a person runs it, so the live display and the key
+reader start too. It also prints what the display costs: its import, and one frame at a
+few terminal sizes. Targets: max error <= 10 ms, first sound <= 0.5 s. Needs pulseaudio
+and parec; starts and stops its own server.
 
 A freshly started server hears its first client up to a second late, whatever the
 client (measured: ``pacat`` too), while a user's server has long been running. So a
@@ -234,6 +234,12 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE (as in CI) would compile every module at each start.
     compileall.compile_dir(ROOT / "voiceguide", quiet=1)
     timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    # What an earlier session leaves: speech, its measured levels, a compiled timeline;
+    # then an edit (a comment), so the first play below compiles again.
+    subprocess.run([sys.executable, "-m", "voiceguide", "export", str(script), "-o",
+                    str(work / "warm.wav")], check=True, capture_output=True)
+    with script.open("a", encoding="utf-8") as edited:
+        edited.write("# edited\n")
     server = SoundServer(work / "pulse")
     server.start()
     try:
