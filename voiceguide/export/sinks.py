@@ -32,12 +32,13 @@ MONO_MP3_BITRATE = "96k"
 overshoot put a limited hip-thrust session's true peak at -0.5 dBTP (96 kb/s: -2.2)."""
 CODEC_ARGS = {
     "mp3": ("-c:a", "libmp3lame", "-b:a", MONO_MP3_BITRATE, "-write_id3v2", "0"),
-    "ogg": ("-c:a", "libvorbis", "-q:a", "8"),
+    "ogg": ("-c:a", "libvorbis", "-q:a", "10"),
     "flac": ("-c:a", "flac"),
 }
 """Encoder settings per format, chosen so a lossy file keeps the true-peak ceiling: the
 encoder adds peaks to the limited mix (hip-thrust with Piper: Vorbis q4 +0.4 dBTP, q6
--0.7, q8 -1.2); FLAC is lossless. Tags are added afterwards (tags.py)."""
+-0.7, q8 -0.9 to -1.2, q10 -1.6, 4.3 MB for 20 minutes); FLAC is lossless. Tags are
+added afterwards (tags.py)."""
 STEREO_MP3_BITRATE = "160k"
 """MP3 with music (stereo, 44.1/48 kHz): 96 kb/s would smear the music; 160 kb/s is
 the usual rate for music that is listened to, not archived."""
