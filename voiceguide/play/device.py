@@ -28,7 +28,11 @@ PULSE_LATENCY_MS = 250
 own 100 ms ALSA buffer underruns when the CPU is busy, and an underrun delays every
 later cue (measured: about 1 s on a loaded 2-core machine); 250 ms held under the same
 load. The price: a stop is heard up to this much later."""
-DRAIN_TIMEOUT_S = 2.0
+DRAIN_TIMEOUT_S = 10.0
+"""How long a stopped stream may take to let go of the buffer. A drain is 0.1-0.3 s, but a
+busy machine or a fresh sound server can take seconds, and a simpleaudio thread still
+running when the interpreter exits crashes the process (SIGSEGV, seen when ``q`` came
+as play started under load): wait rather than exit early."""
 POLL_S = 0.005
 
 
