@@ -13,12 +13,12 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.music_support import frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
-from voiceguide.app import shuffle_seed
 from voiceguide.errors import MusicError
 from voiceguide.play.view import SessionView
 from voiceguide.render.ducking import BRIDGE_MS, LEAD_MS
 from voiceguide.render.heads import HEAD_MS, HeadCache
 from voiceguide.render.mixer import Renderer
+from voiceguide.render.music import shuffle_seed
 from voiceguide.render.samples import ms_to_samples
 from voiceguide.render.tracks import music_files
 from voiceguide.script.model import BeepSettings

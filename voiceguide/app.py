@@ -1,9 +1,6 @@
 """The one place that chains the stages: script reference -> script -> week -> overrides
--> timeline (cached) -> render -> play or export, for the commands, with the music
-asked for (the command line's ``--music`` over the script's ``music:``).
-
-Music that cannot be used is a MusicError (exit 2, with a hint) when the command line
-named it, and a problem located at the script's ``music:`` when the script did.
+-> timeline (cached) -> render (with the music asked for, ``render.music``) -> play or
+export, for the commands.
 
 The parser and the compiler are imported inside the functions that need them: a warm
 ``play`` finds its timeline in the cache and must not pay for importing them (0.1 s of
@@ -12,24 +9,18 @@ the 0.5 s before the first sound).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.adjust.overrides import NO_OVERRIDES, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK, Week
-from voiceguide.errors import MusicError, ScriptError, UnknownVoiceError, UsageError
-from voiceguide.paths import (
-    export_cache_dir,
-    levels_cache_dir,
-    music_heads_dir,
-    music_memo_file,
-    timeline_cache_dir,
-)
+from voiceguide.errors import ScriptError, UnknownVoiceError, UsageError
+from voiceguide.paths import export_cache_dir, levels_cache_dir, timeline_cache_dir
 from voiceguide.problems import Loc, Problem, has_errors, sorted_problems
+from voiceguide.render.music import NO_MUSIC_REQUEST, MusicRequest, load_music
 from voiceguide.speech.protocol import SpeechLengths, SpeechPlanner
 from voiceguide.store import history
 from voiceguide.store.library import resolve_script
@@ -40,71 +31,11 @@ if TYPE_CHECKING:
     from voiceguide.export.weeks import Exported, ProgressBar
     from voiceguide.play.session import Session
     from voiceguide.render.bed import Warn
-    from voiceguide.render.mixer import Music
     from voiceguide.script.model import Script, VoiceSettings
     from voiceguide.speech.engine import SynthesisProgress
 
-__all__ = ["MusicRequest", "build_timeline", "check_script", "export_script", "load_checked",
-           "load_music", "load_timeline", "prepare_play", "resolve_script"]
-
-
-@dataclass(frozen=True)
-class MusicRequest:
-    """What the command line asks of the music; None leaves the script's choice."""
-
-    path: Path | None = None
-    shuffle: bool = False
-    volume: float | None = None
-    duck: float | None = None
-
-    def options(self) -> tuple[str, ...]:
-        """The command-line options that ask for this music again (for a resume)."""
-        out = ["--music", str(self.path)] if self.path is not None else []
-        out += ["--shuffle"] if self.shuffle else []
-        for option, value in (("--music-volume", self.volume), ("--duck", self.duck)):
-            if value is not None:
-                out += [option, f"{value:g}"]
-        return tuple(out)
-
-
-NO_MUSIC_REQUEST = MusicRequest()
-
-
-def shuffle_seed(timeline: Timeline) -> int:
-    """The shuffle's seed: the session's title and week, so a session always hears the
-    same order (play and export alike) while each week of a program hears another."""
-    return zlib.crc32(f"{timeline.title}\n{timeline.week}".encode())
-
-
-def load_music(timeline: Timeline, request: MusicRequest, *, script_file: str,
-               warn: Warn) -> Music | None:
-    """The music for this session (None: none asked for), its tracks checked by ffmpeg.
-
-    Raises MusicError (the command line's music) or ScriptError (the script's, located).
-    """
-    from voiceguide.ffmpeg import find_ffmpeg
-    from voiceguide.render.heads import HeadCache
-    from voiceguide.render.mixer import Music
-    from voiceguide.render.tracks import load_tracks
-
-    settings = timeline.music
-    source = request.path or (Path(settings.path) if settings.path else None)
-    if source is None:
-        return None
-    shuffle = request.shuffle or (settings.shuffle and request.path is None)
-    ffmpeg = find_ffmpeg()
-    try:
-        tracks = load_tracks(source.expanduser(), ffmpeg=ffmpeg, memo_file=music_memo_file(),
-                             shuffle_seed=shuffle_seed(timeline) if shuffle else None)
-    except MusicError as exc:
-        if request.path is not None:
-            raise MusicError(f"--music: {exc.message}", exc.hint) from None
-        raise ScriptError([Problem(script_file, settings.loc, "error",
-                                   f"music.path: {exc.message}", exc.hint)]) from None
-    volume = settings.volume if request.volume is None else request.volume
-    duck = settings.duck if request.duck is None else request.duck
-    return Music(tracks=tracks, volume_db=volume, duck_db=duck, ffmpeg=ffmpeg, warn=warn,
-                 heads=HeadCache(music_heads_dir()))
+__all__ = ["build_timeline", "check_script", "export_script", "load_checked", "load_timeline",
+           "prepare_play", "resolve_script"]
 
 
 def load_checked(path: Path) -> Script:

@@ -14,7 +14,7 @@ import click
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import Week
-from voiceguide.app import MusicRequest, export_script
+from voiceguide.app import export_script
 from voiceguide.cli.options import (
     echo_problems,
     echo_warning,
@@ -30,6 +30,7 @@ from voiceguide.export.captions import CAPTION_FORMATS
 from voiceguide.export.sinks import FORMATS
 from voiceguide.export.weeks import WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 from voiceguide.problems import printable
+from voiceguide.render.music import MusicRequest
 from voiceguide.script.progression import MAX_WEEK
 from voiceguide.timefmt import clock
 

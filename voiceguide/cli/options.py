@@ -103,7 +103,7 @@ def override_options(func: Callable[..., object]) -> Callable[..., object]:
 def music_options(func: Callable[..., object]) -> Callable[..., object]:
     """Add ``--music``, ``--shuffle``, ``--music-volume`` and ``--duck``; the command
     receives them as ``music`` (a MusicRequest)."""
-    from voiceguide.app import MusicRequest
+    from voiceguide.render.music import MusicRequest
     from voiceguide.script.model import MUSIC_DUCK_RANGE, MUSIC_VOLUME_RANGE
 
     @functools.wraps(func)

@@ -6,7 +6,7 @@ import click
 
 from voiceguide.adjust.overrides import Overrides
 from voiceguide.adjust.weeks import Week
-from voiceguide.app import MusicRequest, prepare_play
+from voiceguide.app import prepare_play
 from voiceguide.cli.options import (
     echo_problems,
     echo_warning,
@@ -17,6 +17,7 @@ from voiceguide.cli.options import (
     script_options,
 )
 from voiceguide.cli.progress import synthesis_progress
+from voiceguide.render.music import MusicRequest
 
 
 @click.command()
