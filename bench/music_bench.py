@@ -11,8 +11,9 @@ ffmpeg, then prints, from this one run:
     alone encoding a WAV of the same mixed audio with the same settings -- target
     <= 1.5;
 (b) peak RSS of an MP3 export of a ``--long-minutes`` session with an ``.m3u`` playlist
-    of that length (the folder's tracks listed over and over), voiceguide's process;
-    ffmpeg's (the largest of its children) beside it -- target < 200 MB;
+    of that length (the folder's tracks listed over and over), voiceguide's process --
+    target < 200 MB; beside it, the ffmpeg encoder's own peak and the largest track
+    decoder's (their VmHWM, read every 10 ms while they run);
 (c) first sound of ``play --music FOLDER`` with the speech, timeline and track-length
     caches warm (a first play, quit once heard, warmed them), in a pseudo-terminal
     through a PulseAudio null sink, less the sink's floor (see play_bench.py) -- target
@@ -37,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.export_bench import export, session_yaml  # noqa: E402
+from bench.export_bench import export, export_memory, session_yaml  # noqa: E402
 from bench.play_bench import TimedRecorder, floor_s, start_then_quit  # noqa: E402
 from tests.sound import SoundServer  # noqa: E402
 from voiceguide.export.sinks import codec_args  # noqa: E402
@@ -120,9 +121,8 @@ def main() -> None:
         mp3_s, _ = export(script, work / "mixed.mp3", cache, "--music", str(music),
                           "--no-cache")
         alone_s = ffmpeg_alone(work / "mixed.wav", work / "alone.mp3")
-        _, stderr = export(long_script, work / "long.mp3", cache, "--music", str(playlist),
-                           "--no-cache", measure_rss=True)
-        rss_kb, ffmpeg_kb = (int(v) for v in stderr.strip().splitlines()[-1].split()[1:])
+        memory = export_memory(long_script, work / "long.mp3", cache, "--music",
+                               str(playlist), "--no-cache", roles=("encoder", "decoder"))
         warm_s, plain_s, floor = first_sound_s(work, script, music)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -133,8 +133,10 @@ def main() -> None:
     print(f"ffmpeg alone, the same mixed audio to MP3: {alone_s:.2f} s")
     print(f"(a) MP3 export with music / ffmpeg alone: {mp3_s / alone_s:.2f} (target <= 1.5)")
     print(f"(b) peak RSS, {options.long_minutes}-minute MP3 export with a "
-          f"{options.long_minutes}-minute playlist: {rss_kb / 1024:.0f} MB "
-          f"(ffmpeg: {ffmpeg_kb / 1024:.0f} MB) (target < 200 MB)")
+          f"{options.long_minutes}-minute playlist: {memory.voiceguide_kb / 1024:.0f} MB "
+          f"(target < 200 MB); ffmpeg's own: encoder "
+          f"{memory.ffmpeg_kb['encoder'] / 1024:.0f} MB, the largest track decoder "
+          f"{memory.ffmpeg_kb['decoder'] / 1024:.0f} MB")
     own = warm_s - floor
     print(f"(c) first sound, play --music, caches warm: {warm_s:.3f} s after launch; the "
           f"sink's floor {floor:.3f} s; less the floor {own:.3f} s (target <= 0.5 s: "
