@@ -57,6 +57,12 @@ def seconds(clock: str | None) -> int | None:
     return int(minutes) * 60 + int(secs)
 
 
+def _take_terminal() -> None:
+    """In the child, a session of its own: the terminal on stdin becomes its controlling
+    terminal, so keys like Ctrl-C and closing the terminal send it signals."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """``command`` on a pseudo-terminal of ``columns`` x ``lines``."""
 
@@ -68,10 +74,14 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self._set_size(columns, lines)
         self.process = subprocess.Popen(command, stdin=slave, stdout=slave,
-                                        stderr=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, start_new_session=True,
+                                        preexec_fn=_take_terminal,
                                         env={"TERM": "xterm-256color",
                                              "PYTHONFAULTHANDLER": "1", **env})
         os.close(slave)
+        self.settings = termios.tcgetattr(master)
+        """The terminal's modes before the program changed them (the master reads the
+        program's side)."""
         self.raw = b""
         """Everything the program wrote, escape codes included."""
         self.errors = ""
@@ -137,12 +147,23 @@ class Terminal:
                 while self.pump(0):
                     pass
 
+    def hang_up(self) -> int:
+        """Close the terminal, as when a person closes its window: the kernel sends the
+        program SIGHUP, and what it writes there fails. Its exit status."""
+        os.close(self.master)
+        self.process.wait(timeout=60)
+        assert self.process.stderr is not None
+        self.errors = self.process.stderr.read().decode(errors="replace")
+        return self.process.returncode
+
     def close(self) -> int:
         """Wait for the program to end, reading all it writes; its exit status."""
         while self.process.poll() is None:
             self.pump(0.05)
         while self.pump(0):
             pass
+        self.settings_left = termios.tcgetattr(self.master)
+        """The terminal's modes as the program left them."""
         os.close(self.master)
         assert self.process.stderr is not None
         self.errors = self.process.stderr.read().decode(errors="replace")

@@ -180,7 +180,8 @@ def test_killed_export_leaves_no_file_at_out(tmp_path: Path, long_script: Path) 
     assert all(p.name.startswith(".long.mp3.part") for p in tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 130)])
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143),
+                                            (signal.SIGHUP, 129)])
 def test_interrupted_export_removes_its_temp_file(tmp_path: Path, long_script: Path,
                                                   signum: int, status: int) -> None:
     out = tmp_path / "long.ogg"

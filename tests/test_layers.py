@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "voiceguide"
 ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 FOUNDATION = {"errors", "problems", "atomic", "ffmpeg", "inputs", "paths", "timefmt",
-              "pcm", "disklru"}
+              "pcm", "disklru", "signals"}
 """Top-level modules every stage may import."""
 STAGES = ("script", "adjust", "timeline", "speech", "compile", "render", "store", "export",
           "play")

@@ -3,6 +3,7 @@ pseudo-terminal as a person at a keyboard would."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,10 +16,12 @@ from tests.terminal import Terminal
 from tests.test_play_sound import SHORT, play_command, write
 from voiceguide.app import build_timeline
 from voiceguide.cli import main
+from voiceguide.play.screen import ENTER, LEAVE
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store import history, resume
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
+ENTERED, LEFT = ENTER.encode(), LEAVE.encode()
 
 def test_a_key_typed_while_play_starts_is_not_lost(sound_server: SoundServer,
                                                   tmp_path: Path) -> None:
@@ -87,18 +90,41 @@ def test_pause_skip_back_quit_then_resume(sound_server: SoundServer, tmp_path: P
     assert results[0] == "completed" and results[1].startswith("stopped in Rest at ")
 
 
-def test_ctrl_c_stops_saves_and_exits_130(sound_server: SoundServer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum, status, said", [
+    (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_or_sigterm_stops_gives_the_terminal_back_saves_and_exits(
+        sound_server: SoundServer, tmp_path: Path, signum: int, status: int, said: str) -> None:
     script = write(tmp_path, SHORT, "keys.yaml")
     timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
     work = next(s for s in timeline.sections if s.kind == "set")
     term = Terminal(play_command(script), sound_server.env)
     term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
-    term.process.send_signal(2)
-    assert term.close() == 130
+    assert term.raw.rfind(ENTERED) > term.raw.rfind(LEFT)
+    term.process.send_signal(signum)
+    assert term.close() == status, term.errors
+    assert term.errors.splitlines() == [said]
+    assert term.raw.rfind(LEFT) > term.raw.rfind(ENTERED)  # off the alternate screen
+    assert term.settings_left == term.settings  # echo and line editing back
     line = " ".join("".join(term.lines).split())  # the panel gone, one line (wrapped) left
     assert line.startswith(f"Stopped in {work.label} at 0:")
     assert line.endswith(f"Resume with: voiceguide play {script} --resume")
     assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
+    (last,) = history.sessions(script=str(script.resolve()), limit=1)
+    assert (last.completed, last.stopped_in) == (False, work.label)
+
+
+def test_closing_the_terminal_stops_saves_and_exits_129(sound_server: SoundServer,
+                                                       tmp_path: Path) -> None:
+    script = write(tmp_path, SHORT, "keys.yaml")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    work = next(s for s in timeline.sections if s.kind == "set")
+    term = Terminal(play_command(script), sound_server.env)
+    term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
+    assert term.hang_up() == 129, term.errors  # SIGHUP's own exit would be -1
+    assert term.errors.splitlines() == ["hung up"]
+    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
+    (last,) = history.sessions(script=str(script.resolve()), limit=1)
+    assert (last.completed, last.stopped_in) == (False, work.label)
 
 
 def test_server_killed_mid_session_keeps_resume_point(sound_server: SoundServer,

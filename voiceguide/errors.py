@@ -1,7 +1,8 @@
 """The one error tree of voiceguide; the CLI maps each branch to an exit status.
 
 Exit statuses: 0 ok; 1 runtime failure (device, disk, missing tool or engine);
-2 bad script or bad usage; 130 interrupted by Ctrl-C.
+2 bad script or bad usage; 130 interrupted by Ctrl-C; 143 SIGTERM and 129 SIGHUP,
+handled as Ctrl-C is (``signals.py``).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click  # noqa: E402
 
 from voiceguide import __version__  # noqa: E402
+from voiceguide.signals import report  # noqa: E402
 
 COMMANDS: dict[str, str] = {
     "play": "voiceguide.cli.play:play",
@@ -45,17 +46,19 @@ class LazyGroup(click.Group):
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
         """click's main, but Ctrl-C exits 130 with one line wherever it lands (click's
-        own says "Aborted!" and exits 1); EOF at a prompt stays click's exit 1."""
+        own says "Aborted!" and exits 1), SIGTERM and SIGHUP 143 and 129 (``signals.py``);
+        EOF at a prompt stays click's exit 1."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False,
                                   **extra)
         except (KeyboardInterrupt, click.Abort) as exc:
-            by_key = not isinstance(exc, click.Abort) or isinstance(
-                exc.__context__, KeyboardInterrupt)
-            click.echo("interrupted" if by_key else "Aborted!", err=True)
-            sys.exit(130 if by_key else 1)
+            cause = exc.__context__ if isinstance(exc, click.Abort) else exc
+            if not isinstance(cause, KeyboardInterrupt):
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            sys.exit(report(cause))
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
@@ -89,5 +92,5 @@ def main() -> None:
 
     \b
     Exit status: 0 ok, 1 runtime failure (audio device, disk, missing tool),
-    2 bad script or usage, 130 interrupted.
+    2 bad script or usage, 130 interrupted (143 SIGTERM, 129 SIGHUP).
     """

@@ -4,11 +4,7 @@ its program) to take anywhere."""
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 import click
 
@@ -33,20 +29,6 @@ from voiceguide.problems import printable
 from voiceguide.render.music import MusicRequest
 from voiceguide.script.progression import MAX_WEEK
 from voiceguide.timefmt import clock
-
-
-def interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
-@contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C, so a killed export removes its temp file too."""
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class WeeksType(click.ParamType[tuple[int, ...], object]):
@@ -138,7 +120,7 @@ def export(script: str, week: Week, weeks: tuple[int, ...] | None, overrides: Ov
         if weeks is not None and given:
             raise click.UsageError(f"--weeks cannot be combined with {name}: --weeks "
                                    "already picks the weeks, one file each")
-    with run_errors(), sigterm_interrupts():
+    with run_errors():
         done = export_script(script, out, week=week, weeks=weeks, overrides=overrides,
                              fmt=fmt, captions=captions, timeline_json=timeline_json,
                              split=split, use_cache=not no_cache, warn=echo_problems,

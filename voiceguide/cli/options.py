@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -16,6 +16,7 @@ from voiceguide.adjust.weeks import NEXT_WEEK
 from voiceguide.errors import ScriptError, VoiceguideError, notes
 from voiceguide.problems import Problem
 from voiceguide.script.model import LANGUAGES, TALK_LEVELS
+from voiceguide.signals import report
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -166,9 +167,9 @@ def run_errors() -> Iterator[None]:
     """Turn voiceguide's errors into messages and exit statuses, never a traceback.
 
     ScriptError: every problem, exit 2. Other VoiceguideError: ``error: ...``, its
-    ``exit_code`` (1 for runtime failures, 2 for usage). Ctrl-C: exit 130. Failures
-    that came after (``errors.add_note``) follow as ``error: ...`` lines; the first
-    error decides the exit status.
+    ``exit_code`` (1 for runtime failures, 2 for usage). Ctrl-C: exit 130, SIGTERM 143,
+    SIGHUP 129 (``signals.py``). Failures that came after (``errors.add_note``) follow
+    as ``error: ...`` lines; the first error decides the exit status.
     """
     try:
         yield
@@ -179,11 +180,11 @@ def run_errors() -> Iterator[None]:
         click.echo(f"error: {exc}", err=True)
         _exit(exc, exc.exit_code)
     except KeyboardInterrupt as exc:
-        click.echo("interrupted", err=True)
-        _exit(exc, 130)
+        _exit(exc, report(exc))
 
 
 def _exit(error: BaseException, status: int) -> NoReturn:
-    for note in notes(error):
-        click.echo(f"error: {note}", err=True)
+    with suppress(OSError):
+        for note in notes(error):
+            click.echo(f"error: {note}", err=True)
     sys.exit(status)

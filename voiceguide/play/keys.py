@@ -12,6 +12,7 @@ import sys
 import termios
 import threading
 import tty
+from contextlib import suppress
 from types import TracebackType
 from typing import IO, Any
 
@@ -59,7 +60,8 @@ class TerminalKeys:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            with suppress(termios.error):  # the terminal closed: nothing left to restore
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
     def read(self, timeout_s: float) -> str | None:
         """The next key, or None if none is pressed within ``timeout_s`` seconds."""

@@ -52,6 +52,7 @@ class Screen:
         self.colour = colour
         self._shown: list[str] = []
         self._size: tuple[int, int] | None = None
+        self._closed = False
 
     def size(self) -> tuple[int, int]:
         """Columns and rows of the terminal now (80x24 when it cannot say)."""
@@ -94,5 +95,11 @@ class Screen:
             self._write(BEGIN_FRAME + "".join(out) + END_FRAME)
 
     def _write(self, text: str) -> None:
-        self.stream.write(text)
-        self.stream.flush()
+        """Write now; once the terminal has closed (SIGHUP is on its way) nothing more."""
+        if self._closed:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except OSError:
+            self._closed = True

@@ -3,10 +3,11 @@ section, the history row at the end and, on a terminal, the line left once the p
 gone (``summary.py``: where it stopped and the command that resumes it, or the totals).
 
 The finish (the music's decoders stopped, the resume point, the history row) runs
-whatever ended the session: the end, ``q``, Ctrl-C or a device fault. When it fails as
-well, its failure is added to the error that ended the session as a note, never put in
-that error's place, so the first error keeps its message (a device fault's
-``--resume`` hint) and its exit status (Ctrl-C: 130).
+whatever ended the session: the end, ``q``, Ctrl-C (SIGTERM and SIGHUP are Ctrl-C's
+too: ``signals.py``) or a device fault. When it fails as well, its failure is added to
+the error that ended the session as a note, never put in that error's place, so the
+first error keeps its message (a device fault's ``--resume`` hint) and its exit status
+(Ctrl-C: 130).
 """
 
 from __future__ import annotations
