@@ -83,7 +83,12 @@ def test_show_week_next_and_history_command() -> None:
                                 "2", "completed", "0"]
 
 
-def test_bad_week_value_is_a_usage_error() -> None:
-    result = CliRunner().invoke(main, ["show", "hip-thrust", "--week", "soon"])
+@pytest.mark.parametrize("command", ["show", "play", "export"])
+@pytest.mark.parametrize("week", ["soon", "0", "1000", "-3"])
+def test_a_week_that_is_no_week_or_out_of_range_is_one_usage_error(command: str,
+                                                                   week: str) -> None:
+    output = ["-o", "x.wav"] if command == "export" else []
+    result = CliRunner().invoke(main, [command, "hip-thrust", "--week", week, *output])
     assert result.exit_code == 2
-    assert "'soon' is not a week number (1 or more) or 'next'" in result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: Invalid value for '--week': {week!r} is not a week number (1-999) or 'next'")

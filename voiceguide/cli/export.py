@@ -27,7 +27,7 @@ from voiceguide.export.sinks import FORMATS
 from voiceguide.export.weeks import WEEKS_FORMAT, WEEKS_SYNTAX, parse_weeks
 from voiceguide.problems import printable
 from voiceguide.render.music import MusicRequest
-from voiceguide.script.progression import MAX_WEEK
+from voiceguide.script.model import MAX_WEEK
 from voiceguide.timefmt import clock
 
 

@@ -15,14 +15,15 @@ from voiceguide.adjust.overrides import Override, Overrides
 from voiceguide.adjust.weeks import NEXT_WEEK
 from voiceguide.errors import ScriptError, VoiceguideError, notes
 from voiceguide.problems import Problem
-from voiceguide.script.model import LANGUAGES, TALK_LEVELS
+from voiceguide.script.model import LANGUAGES, MAX_WEEK, TALK_LEVELS
 from voiceguide.signals import report
 
 F = TypeVar("F", bound=Callable[..., object])
 
 
 class WeekType(click.ParamType[int | str, object]):
-    """A week number (1 or more) or ``next``: the week after the last one completed."""
+    """A week number (1 to ``MAX_WEEK``) or ``next``: the week after the last one
+    completed."""
 
     name = "N|next"
 
@@ -36,8 +37,8 @@ class WeekType(click.ParamType[int | str, object]):
             week = int(str(value))
         except ValueError:
             week = 0
-        if week < 1:
-            self.fail(f"{value!r} is not a week number (1 or more) or 'next'", param, ctx)
+        if not 1 <= week <= MAX_WEEK:
+            self.fail(f"{value!r} is not a week number (1-{MAX_WEEK}) or 'next'", param, ctx)
         return week
 
 
@@ -48,8 +49,8 @@ def script_options(func: F) -> F:
         type=WeekType(),
         default=None,
         metavar="N|next",
-        help="The script as in week N of its progression; 'next': the week after "
-             "the last one you completed (see `voiceguide history`).",
+        help=f"The script as in week N (1-{MAX_WEEK}) of its progression; 'next': the "
+             "week after the last one you completed (see `voiceguide history`).",
     )(func)
     return click.argument("script", metavar="SCRIPT")(func)
 

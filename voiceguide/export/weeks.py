@@ -28,8 +28,7 @@ from voiceguide.render.beeps import load_beeps
 from voiceguide.render.levels import LevelCache
 from voiceguide.render.mixer import Music, music_rate
 from voiceguide.render.samples import ms_to_samples
-from voiceguide.script.model import Script
-from voiceguide.script.progression import MAX_WEEK
+from voiceguide.script.model import MAX_WEEK, Script
 from voiceguide.speech.protocol import SpeechSource
 from voiceguide.timeline.events import Timeline
 

@@ -23,6 +23,8 @@ TEMPO_WORDS = ("first", "all", "off")
 """When an exercise speaks its phases ("Up", "Hold", "Down"): first reps, every rep, never."""
 TalkLevel = Literal["minimal", "normal", "chatty"]
 TempoWords = Literal["first", "all", "off"]
+MAX_WEEK = 999
+"""The last week a progression or ``--week``/``--weeks`` can name."""
 
 
 @dataclass(frozen=True)

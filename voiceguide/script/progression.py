@@ -12,6 +12,7 @@ from functools import partial
 
 from voiceguide.script.blocks import FIELDS, block_conflicts, block_name
 from voiceguide.script.model import (
+    MAX_WEEK,
     Block,
     FieldValues,
     ProgressionEntry,
@@ -32,9 +33,6 @@ from voiceguide.script.values import (
     whole,
 )
 from voiceguide.script.yaml_nodes import Map, Node, Seq
-
-MAX_WEEK = 999
-"""The last week a progression or ``--week``/``--weeks`` can name."""
 
 Changes = tuple[tuple[str, FieldValues], ...]
 
