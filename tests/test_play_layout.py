@@ -15,8 +15,9 @@ from tests.fakes import FakeSpeech
 from tests.terminal import read_big
 from voiceguide.app import build_timeline
 from voiceguide.play import digits
-from voiceguide.play.display import LiveDisplay
+from voiceguide.play.display import NOTICE_S, LineDisplay, LiveDisplay
 from voiceguide.play.layout import frame
+from voiceguide.play.notices import Warnings
 from voiceguide.play.screen import Screen, can_draw, colour_allowed
 from voiceguide.play.view import SessionView
 from voiceguide.timefmt import countdown
@@ -101,6 +102,53 @@ def test_the_music_track_shows_when_there_is_room(view) -> None:
     assert any(line.strip() == "♪ run.mp3" for line in text(frame(music.status(30_000), 100, 30)))
     assert not any("♪" in line for line in text(frame(music.status(500), 100, 30)))
     assert read_big(text(frame(music.status(30_000), 40, 12))) is not None
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_warning_shows_above_the_keys_in_every_size(view, size) -> None:
+    width, height = size
+    rows = frame(view.status(30_000), width, height, notice="music: skipping b.mp3: gone")
+    lines = text(rows)
+    assert len(lines) == height
+    assert lines[-2].strip().startswith("warning: music: skipping")
+    assert {style for t, style in rows[-2] if t.strip()} == {"alert"}
+    assert read_big(lines) is not None
+
+
+def test_the_panel_shows_a_warning_for_a_while(view) -> None:
+    now = [0.0]
+    out = io.StringIO()
+    with LiveDisplay(out, colour=False, clock=lambda: now[0]) as display:
+        display.update(view.status(29_000))
+        assert display.notice("music: skipping b.mp3: gone") is True
+        display.update(view.status(29_000))  # drawn at once, not after MIN_REDRAW_S
+        assert "warning: music: skipping b.mp3" in out.getvalue()
+        shown = len(out.getvalue())
+        now[0] = NOTICE_S + 1
+        display.update(view.status(29_000))
+        assert "warning" not in out.getvalue()[shown:]
+        assert out.getvalue()[shown:]  # the row was cleared
+
+
+def test_warnings_wait_for_the_display_and_the_panel_keeps_them_off_the_terminal() -> None:
+    said: list[str] = []
+    warnings = Warnings(said.append)
+    warnings("before any session")
+    panel = LiveDisplay(io.StringIO(), colour=False)
+    with warnings.kept():
+        warnings("while the session starts")
+        assert said == ["before any session"]
+        warnings.show_on(panel)
+        warnings("while the panel is up")
+        assert said == ["before any session"]  # nothing written over the panel
+    assert said == ["before any session", "while the session starts", "while the panel is up"]
+    lines = LineDisplay(io.StringIO())
+    with warnings.kept():
+        warnings("early")
+        warnings.show_on(lines)
+        assert said[-1] == "early"  # in order with the lines, at once
+        warnings("later")
+        assert said[-1] == "later"
 
 
 def test_a_terminal_without_the_block_characters_gets_lines() -> None:

@@ -5,6 +5,7 @@ from the start and from a later block (the bed follows the session's clock)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import wave
 from pathlib import Path
@@ -12,12 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.music_support import frames
+from tests.music_support import frames, tone
 from tests.sound import Recorder, SoundServer, find_sound
+from tests.terminal import Terminal
 from tests.test_export_cache import run_export
 from tests.test_play_sound import play_command, write
 from voiceguide.ffmpeg import find_ffmpeg
+from voiceguide.paths import music_memo_file
 from voiceguide.pcm import SAMPLE_RATE
+from voiceguide.render.tracks import load_tracks
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
 
@@ -104,3 +108,25 @@ def test_play_music_sounds_like_the_export(sound_server: SoundServer, tmp_path: 
     lags = lags_ms(recorder.samples(), reference, start_ms)
     assert len(lags) >= 5
     assert max(abs(lag) for lag in lags) <= 10, lags
+
+
+def test_a_track_that_fails_as_it_plays_is_warned_of_in_the_panel(
+        sound_server: SoundServer, tmp_path: Path) -> None:
+    """The warning is shown in the panel's own row, not written over it, and said on
+    stderr once the panel is gone."""
+    script = write(tmp_path, SESSION, "music.yaml")
+    folder = tmp_path / "tracks"
+    for name, hz in (("a.wav", 440), ("b.wav", 660), ("c.wav", 880)):
+        tone(folder / name, hz, 6)
+    load_tracks(folder, ffmpeg=find_ffmpeg(), memo_file=music_memo_file())
+    damaged = folder / "b.wav"  # its length remembered: damaged where only decoding sees it
+    known = damaged.stat()
+    damaged.write_bytes(bytes(known.st_size))
+    os.utime(damaged, ns=(known.st_atime_ns, known.st_mtime_ns))
+    term = Terminal(play_command(script, "--music", str(folder)), sound_server.env)
+    term.wait_for(lambda t: t.lines[-2].strip().startswith("warning: music: skipping"))
+    assert term.lines[-1].split()[-2:] == ["q", "quit"] and term.countdown_s() is not None
+    term.send(b"q")
+    assert term.close() == 0, term.errors
+    assert term.errors.count("skipping") == 1, term.errors
+    assert term.errors.splitlines()[-1].startswith(f"warning: music: skipping {damaged}: ")

@@ -188,6 +188,7 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     from voiceguide.play.device import probe_output
 
     probe_output()  # no sound device: say so before any work
+    from voiceguide.play.notices import Warnings
     from voiceguide.play.session import Session, start_at
     from voiceguide.play.summary import resume_command
     from voiceguide.render.levels import LevelCache
@@ -198,11 +199,12 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     speech = EngineSpeech(progress=speech_progress)
     timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
-    bed = load_music(timeline, music, script_file=str(path), warn=warn_music)
+    warnings = Warnings(warn_music)
+    bed = load_music(timeline, music, script_file=str(path), warn=warnings)
     again = resume_command(ref, timeline.week, overrides.options() + music.options())
     renderer = Renderer(timeline, speech, music=bed, loudness=loudness,
                         levels=LevelCache(levels_cache_dir()))
-    return Session(path, timeline, renderer, start_ms, note, again)
+    return Session(path, timeline, renderer, start_ms, note, again, warnings)
 
 
 def export_script(ref: str, out: Path, *, week: Week = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -25,10 +26,18 @@ MIN_REDRAW_S = 0.1
 """At most ten redraws a second; a new part or a pause is drawn at once."""
 
 
+NOTICE_S = 15.0
+"""How long the panel shows a warning (it is said on stderr again once the panel is gone)."""
+
+
 class Display(Protocol):
     def __enter__(self) -> Display: ...
     def __exit__(self, *exc_info: object) -> None: ...
     def update(self, status: Status) -> None: ...
+    def notice(self, message: str) -> bool:
+        """Show a warning (any thread): True when the panel shows it, to be said once the
+        panel is gone; False: say it now."""
+        ...
 
 
 def heading(status: Status) -> str:
@@ -44,7 +53,9 @@ class LiveDisplay:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.screen = Screen(stream, colour=colour)
         self.clock = clock
-        self._last: tuple[float, int, bool] | None = None
+        self._last: tuple[float, int, bool, str] | None = None
+        self._notice: tuple[str, float] | None = None
+        self._lock = threading.Lock()
         self._handling = False
         self._before: Callable[[int, FrameType | None], object] | int | None = None
 
@@ -64,16 +75,24 @@ class LiveDisplay:
         self.screen.__enter__()  # the alternate screen again, cleared: drawn whole next
         self._last = None
 
+    def notice(self, message: str) -> bool:
+        with self._lock:
+            self._notice = (message, self.clock())
+        return True
+
     def update(self, status: Status) -> None:
         now = self.clock()
+        with self._lock:
+            notice = self._notice
+        shown = notice[0] if notice and now - notice[1] < NOTICE_S else ""
         if self._last is not None:
-            at, section, paused = self._last
+            at, section, paused, was_shown = self._last
             if (now - at < MIN_REDRAW_S and section == status.section_index
-                    and paused == status.paused):
+                    and paused == status.paused and was_shown == shown):
                 return
-        self._last = (now, status.section_index, status.paused)
+        self._last = (now, status.section_index, status.paused, shown)
         width, height = size = self.screen.size()
-        self.screen.draw(frame(status, width, height), size)
+        self.screen.draw(frame(status, width, height, notice=shown), size)
 
 
 class LineDisplay:
@@ -97,6 +116,9 @@ class LineDisplay:
         self._last = status.section_index
         print(f"{clock(status.elapsed_ms)} {status.label}", file=self.stream, flush=True)
 
+    def notice(self, message: str) -> bool:
+        return False
+
 
 class NoDisplay:
     """``--quiet``: nothing at all."""
@@ -109,6 +131,9 @@ class NoDisplay:
 
     def update(self, status: Status) -> None:
         return None
+
+    def notice(self, message: str) -> bool:
+        return False
 
 
 def is_live(stream: IO[str]) -> bool:

@@ -3,9 +3,10 @@
 Top to bottom: the workout and week; the current part's name and counts; its time left
 in big digits (as large as the terminal allows); the part's progress bar; what is being
 said; what comes next (and, before a set, its setup line); the session's clock and bar;
-the music track, if any; the keys. When rows are short the digits shrink first to their
-smallest size, then the music, the setup line, the speech and the next part go, in that
-order; 40x12 shows everything but the music.
+the music track, if any; a warning, if one came lately; the keys. When rows are short
+the digits shrink first to their smallest size, then the music, the setup line, the
+warning, the speech and the next part go, in that order; 40x12 shows everything but the
+music (and, while a warning shows, the setup line).
 Styles are names (``work``, ``alert``, ...): the screen turns them into colours, or
 into nothing under ``NO_COLOR``.
 """
@@ -25,7 +26,7 @@ ALERT_MS = 3_000
 MARGIN = 1
 """Blank columns left and right."""
 KEYS = (("space", "pause"), ("n/→", "next"), ("b/←", "back"), ("q", "quit"))
-ORDER = ("bar", "saying", "next", "setup", "session", "music")
+ORDER = ("bar", "saying", "next", "setup", "session", "music", "notice")
 """The rows below the digits, top to bottom (``frame`` drops them in another order)."""
 PHASE_TAGS = {"ready": "GET READY", "rest": "", "work": "", "talk": ""}
 
@@ -117,8 +118,9 @@ def big_rows(status: Status, width: int, height: int) -> list[Row]:
     return [[(line.center(width), style)] for line in digits.big(text, scale)]
 
 
-def frame(status: Status, width: int, height: int) -> list[Row]:
-    """Exactly ``height`` rows for a terminal of ``width`` x ``height``."""
+def frame(status: Status, width: int, height: int, *, notice: str = "") -> list[Row]:
+    """Exactly ``height`` rows for a terminal of ``width`` x ``height``; ``notice``: a
+    warning to show ("" for none)."""
     inner = max(1, width - 2 * MARGIN)
     title = [(status.title, "")]
     week = [(f"week {status.week}", "bold")] if status.week else []
@@ -133,9 +135,10 @@ def frame(status: Status, width: int, height: int) -> list[Row]:
     next_row, setup = next_rows(status, inner)
     saying = [(clip(f"“{status.saying}”", inner), "" if status.speaking else "dim")]
     music = [("♪ ", "dim"), (clip(status.music, inner - 2), "dim")] if status.music else None
+    warning = [(clip(f"warning: {notice}", inner), "alert")] if notice else None
     candidates: dict[str, Row | None] = {
-        "session": session, "next": next_row,
-        "saying": saying if status.saying else None, "setup": setup, "music": music}
+        "session": session, "next": next_row, "saying": saying if status.saying else None,
+        "notice": warning, "setup": setup, "music": music}
     fixed = len(top) + 2  # the part's bar and the keys
     room = height - fixed - digits.rows_at(1)
     shown: dict[str, Row] = {"bar": part_bar}

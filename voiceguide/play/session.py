@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import numpy as np
 from voiceguide.errors import OutputError, UsageError, VoiceguideError, add_note
 from voiceguide.play.device import AudioOutput
 from voiceguide.play.keys import key_reader
+from voiceguide.play.notices import Warnings
 from voiceguide.play.player import ChunkRenderer, Keys, Output, Player, play_session
 from voiceguide.play.summary import finished_lines, stopped_line
 from voiceguide.play.view import SessionView
@@ -66,6 +67,8 @@ class Session:
     resume_command: str = ""
     """The command that resumes this session (``summary.resume_command``), for the line
     left on the terminal when it stops early."""
+    warnings: Warnings = field(default_factory=Warnings)
+    """Where the renderer's warnings go (its music's ``warn``): kept off the panel."""
 
     def run(self, *, quiet: bool,
             output_factory: Callable[[np.ndarray, int], Output] = AudioOutput,
@@ -79,11 +82,12 @@ class Session:
         tell = not quiet and sys.stdout.isatty()  # a pipe keeps one line per section only
         ended: BaseException | None = None
         try:
-            with player:
+            with self.warnings.kept(), player:
                 player.play(player.section_start(self.start_ms))  # sound first, display after
                 from voiceguide.play.display import make_display
 
                 with make_display(sys.stdout, quiet=quiet) as display, keys() as reader:
+                    self.warnings.show_on(display)
                     view = SessionView(self.timeline, music=self.renderer.track_name)
                     finished = play_session(player, view, display, reader,
                                             on_section=keeper.try_save)
