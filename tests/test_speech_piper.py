@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import wave
@@ -30,26 +31,36 @@ def speech(tmp_path: Path) -> EngineSpeech:
     return EngineSpeech(cache_dir=tmp_path / "speech")
 
 
-def test_driver_speaks_through_pyttsx3(tmp_path: Path) -> None:
+def test_driver_speaks_every_queued_utterance_through_pyttsx3(tmp_path: Path) -> None:
+    """A run speaks all it queued, several at a time: each "finished-utterance" names its
+    utterance and comes once its WAV is written."""
     piper_driver.register()
     tts = pyttsx3.Engine(piper_driver.DRIVER_NAME)
     (joe,) = [v for v in tts.getProperty("voices") if v.name == "en_US-joe-medium"]
     assert joe.languages == ["en-us"]
     tts.setProperty("voice", joe.id)
     tts.setProperty("rate", piper_driver.PIPER_NATURAL_WPM)
-    events: list[tuple[str, bool]] = []
-    tts.connect("started-utterance", lambda name: events.append(("started", True)))
-    tts.connect("finished-utterance",
-                lambda name, completed: events.append(("finished", completed)))
-    out = tmp_path / "said.wav"
-    tts.save_to_file("Drive through your heels.", str(out))
+    texts = {"heels": "Drive through your heels.", "go": "Go!", "rest": "Rest one minute."}
+    started: list[str] = []
+    finished: queue.SimpleQueue[tuple[str, bool, bool]] = queue.SimpleQueue()
+    out = {name: tmp_path / f"{name}.wav" for name in texts}
+    tts.connect("started-utterance", lambda name: started.append(name))
+    tts.connect("finished-utterance", lambda name, completed: finished.put(
+        (name, completed, out[name].is_file())))
+    for name, text in texts.items():
+        tts.save_to_file(text, str(out[name]), name)
     tts.runAndWait()
-    assert events == [("started", True), ("finished", True)]
+    assert started == list(texts)
+    done = [finished.get(timeout=60) for _ in texts]
+    assert sorted(done) == sorted((name, True, True) for name in texts)
     assert tts.getProperty("voice") == joe.id
-    with wave.open(str(out), "rb") as wav:
-        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
-        seconds = wav.getnframes() / wav.getframerate()
-    assert 0.8 < seconds < 3.0
+    seconds = {}
+    for name, path in out.items():
+        with wave.open(str(path), "rb") as wav:
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 22050)
+            seconds[name] = wav.getnframes() / wav.getframerate()
+    assert 0.8 < seconds["heels"] < 3.0
+    assert seconds["go"] < seconds["rest"] < seconds["heels"]
 
 
 def test_default_english_voice_is_piper_and_gives_a_tight_clip(speech: EngineSpeech) -> None:

@@ -122,32 +122,43 @@ class EngineSpeech:
 
     def clip(self, text: str, voice: VoiceSettings) -> Clip:
         """Trimmed mono int16 samples of ``text``; synthesized and stored on a cache miss."""
-        key = self._key(text, voice)
-        clip = self.cache.load(key)
+        clip = self.cache.load(self._key(text, voice))
         if clip is None:
-            raw = self._synthesize(text, voice)
-            clip = Clip(samples=trim_silence(raw.samples, raw.sample_rate),
-                        sample_rate=raw.sample_rate)
-            self.cache.store(key, clip)
-            self.synthesized += 1
+            made: list[Clip] = []
+            self._synthesize([text], voice,
+                             lambda _, raw: made.append(self._keep(text, voice, raw)))
+            clip = made[0]
         self._ms[_memo_key(text, voice)] = clip.duration_ms
         return clip
 
     def prepare(self, texts: Iterable[str], voice: VoiceSettings) -> None:
         """Synthesize every text not yet cached, before compile needs its length.
 
-        One utterance per engine run (pyttsx3's eSpeak driver drops all but the last of
-        a batch); Piper's model runs on every core. A progress display, if given, is
-        shown only when something is missing.
+        All in one go, longest first, so Piper's workers finish together (eSpeak NG
+        speaks them one at a time). A progress display, if given, is shown only when
+        something is missing; each clip is cached as it comes, so an interrupted run
+        keeps what it made.
         """
-        missing = [text for text in dict.fromkeys(texts)
-                   if self.cache.frames(self._key(text, voice)) is None]
+        missing = sorted((text for text in dict.fromkeys(texts)
+                          if self.cache.frames(self._key(text, voice)) is None),
+                         key=len, reverse=True)
         show = self._progress(len(missing)) if self._progress and missing else nullcontext()
         with show as advance:
-            for text in missing:
-                self.duration_ms(text, voice)
+            def keep(index: int, raw: Clip) -> None:
+                self._keep(missing[index], voice, raw)
                 if advance is not None:
                     advance()
+
+            self._synthesize(missing, voice, keep)
+
+    def _keep(self, text: str, voice: VoiceSettings, raw: Clip) -> Clip:
+        """``raw`` trimmed, cached and its length remembered."""
+        clip = Clip(samples=trim_silence(raw.samples, raw.sample_rate),
+                    sample_rate=raw.sample_rate)
+        self.cache.store(self._key(text, voice), clip)
+        self.synthesized += 1
+        self._ms[_memo_key(text, voice)] = clip.duration_ms
+        return clip
 
     def voice_warning(self, voice: VoiceSettings) -> str | None:
         """A message if the voice named does not speak ``voice.language`` (None if it
@@ -164,13 +175,15 @@ class EngineSpeech:
         return (f"voice {describe(voice)} speaks {', '.join(languages)}, not the script's "
                 f"language {voice.language!r}")
 
-    def _synthesize(self, text: str, voice: VoiceSettings) -> Clip:
+    def _synthesize(self, texts: list[str], voice: VoiceSettings,
+                    each: Callable[[int, Clip], None]) -> None:
+        """``texts`` spoken by the voice chosen for ``voice`` (``Engine.synthesize_all``)."""
         choice = choose(voice)
         if choice.piper is not None:
-            return engine("piper").synthesize(text, voice_id=str(choice.piper.model),
-                                              rate=voice.rate)
-        chosen = espeak_voice(voice.language, choice.espeak_name)
-        return engine("espeak").synthesize(text, voice_id=chosen.id, rate=voice.rate)
+            kind, voice_id = "piper", str(choice.piper.model)
+        else:
+            kind, voice_id = "espeak", espeak_voice(voice.language, choice.espeak_name).id
+        engine(kind).synthesize_all(texts, voice_id=voice_id, rate=voice.rate, each=each)
 
     def _key(self, text: str, voice: VoiceSettings) -> str:
         memo = _memo_key(text, voice)

@@ -1,5 +1,5 @@
-"""The one speech adapter: a pyttsx3 engine per driver (eSpeak NG, Piper), one utterance
-at a time, read back as samples.
+"""The one speech adapter: a pyttsx3 engine per driver (eSpeak NG, Piper), its utterances
+read back as samples.
 
 pyttsx3 keeps one engine per driver name in a process (and eSpeak NG can be initialized
 only once), so each driver's engine is made once and shared, behind a lock.
@@ -7,10 +7,12 @@ only once), so each driver's engine is made once and shared, behind a lock.
 
 from __future__ import annotations
 
+import itertools
+import queue
 import tempfile
 import threading
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from voiceguide.speech.piper_voices import piper_installed
 from voiceguide.speech.protocol import Clip
 
 SYNTH_TIMEOUT_S = 60.0
-"""How long one utterance may take before the engine is declared stuck, in seconds."""
+"""How long a run may go without an utterance finishing before the engine is declared
+stuck, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Driver:
     """Called once before ``pyttsx3.init``: load libraries, register the module."""
     before_run: Callable[[], None]
     """Called before each run, with the engine idle."""
+    queues: bool
+    """Whether a run speaks every ``save_to_file`` queued in it (Piper's driver does,
+    several at a time); pyttsx3's eSpeak driver keeps only the last, so it gets one a run."""
 
 
 def _prepare_piper() -> None:
@@ -51,8 +57,9 @@ def _nothing() -> None:
 
 DRIVERS = {
     "espeak": Driver("espeak", "eSpeak NG", espeak.INSTALL_HINT, espeak.prepare_driver,
-                     espeak.synchronize),
-    "piper": Driver(piper_driver.DRIVER_NAME, "Piper", PIPER_HINT, _prepare_piper, _nothing),
+                     espeak.synchronize, queues=False),
+    "piper": Driver(piper_driver.DRIVER_NAME, "Piper", PIPER_HINT, _prepare_piper, _nothing,
+                    queues=True),
 }
 
 
@@ -82,12 +89,13 @@ class Engine:
             for v in self._tts.getProperty("voices")
         )
         self._lock = threading.Lock()
-        self._finished = threading.Event()
-        self._failures: list[BaseException] = []
+        self._finished: queue.SimpleQueue[tuple[str | None, bool]] = queue.SimpleQueue()
+        self._failures: dict[str | None, BaseException] = {}
+        self._runs = itertools.count()
         self._settings: tuple[str, int] | None = None
         self._scratch = tempfile.TemporaryDirectory(prefix="voiceguide-speech-")
         self._tts.connect("finished-utterance", self._on_finished)
-        self._tts.connect("error", lambda exception=None, **_: self._failures.append(exception))
+        self._tts.connect("error", self._on_error)
         # A first, empty run leaves the driver idle, so property changes apply at once
         # instead of being queued behind the next utterance. The eSpeak driver's own
         # set-up queued rate and volume changes in eSpeak; a run that starts while eSpeak
@@ -97,50 +105,88 @@ class Engine:
         driver.before_run()
         self._tts.runAndWait()
 
-    def _on_finished(self, completed: bool = True, **_: object) -> None:
-        if not completed:
-            self._failures.append(RuntimeError("the utterance was cancelled"))
-        self._finished.set()
+    def _on_finished(self, name: str | None = None, completed: bool = True,
+                     **_: object) -> None:
+        self._finished.put((name, completed))
+
+    def _on_error(self, name: str | None = None, exception: BaseException | None = None,
+                  **_: object) -> None:
+        self._failures[name] = exception or RuntimeError("unknown error")
 
     def synthesize(self, text: str, *, voice_id: str, rate: int) -> Clip:
-        """Raw (untrimmed) samples of ``text`` spoken by ``voice_id`` at ``rate`` wpm.
+        """Raw (untrimmed) samples of ``text`` spoken by ``voice_id`` at ``rate`` wpm."""
+        clips: list[Clip] = []
+        self.synthesize_all([text], voice_id=voice_id, rate=rate,
+                            each=lambda _, clip: clips.append(clip))
+        return clips[0]
 
-        pyttsx3's eSpeak driver keeps only the last of several queued ``save_to_file``
-        calls and returns from ``runAndWait`` before the file is written, so this speaks
-        one text per run and waits for the driver's finished notification.
+    def synthesize_all(self, texts: Sequence[str], *, voice_id: str, rate: int,
+                       each: Callable[[int, Clip], None]) -> None:
+        """Every text spoken by ``voice_id`` at ``rate`` wpm: ``each`` gets a text's index
+        and raw samples as soon as it is done, in the order they finish.
+
+        Either driver's ``runAndWait`` may return before its files are written (eSpeak
+        NG's always does), so each file is read on its finished notification. Runs are
+        numbered into the utterance names, so a late notification of a failed run is
+        never taken for one of the next. pyttsx3's eSpeak driver notifies without the
+        name (the proxy has moved on to the run's end by then): an unnamed notification
+        is that of the run's one utterance.
         """
-        label = self.driver.label
-        if not text:
-            return Clip(samples=np.zeros(0, np.int16), sample_rate=22050)
-        path = Path(self._scratch.name) / "utterance.wav"
+        empty = Clip(samples=np.zeros(0, np.int16), sample_rate=22050)
+        spoken = [i for i, text in enumerate(texts) if text]
+        for i in sorted(set(range(len(texts))) - set(spoken)):
+            each(i, empty)
+        runs = [spoken] if self.driver.queues else [[i] for i in spoken]
         with self._lock:
             if self._settings != (voice_id, rate):
                 self._tts.setProperty("voice", voice_id)
                 self._tts.setProperty("rate", rate)
                 self._settings = (voice_id, rate)
-            self.driver.before_run()
-            self._finished.clear()
-            self._failures.clear()
-            path.unlink(missing_ok=True)
+            for run in runs:
+                if run:
+                    self._run({f"{next(self._runs)}:{i}": i for i in run}, texts, each)
+
+    def _run(self, names: dict[str, int], texts: Sequence[str],
+             each: Callable[[int, Clip], None]) -> None:
+        """One engine run of the texts ``names`` maps to, each named by its key."""
+        label = self.driver.label
+        paths = {key: Path(self._scratch.name) / f"utterance-{key.replace(':', '-')}.wav"
+                 for key in names}
+        self.driver.before_run()
+        try:
+            for key, index in names.items():
+                self._tts.save_to_file(texts[index], str(paths[key]), key)
+            self._tts.runAndWait()
+        except Exception as exc:
+            self._settings = None
+            raise SpeechEngineError(f"{label} failed on {texts[next(iter(names.values()))]!r}: "
+                                    f"{exc}") from exc
+        waiting = dict(names)
+        while waiting:
             try:
-                self._tts.save_to_file(text, str(path))
-                self._tts.runAndWait()
-            except Exception as exc:
-                self._settings = None
-                raise SpeechEngineError(f"{label} failed on {text!r}: {exc}") from exc
-            if not self._finished.wait(SYNTH_TIMEOUT_S):
+                said, completed = self._finished.get(timeout=SYNTH_TIMEOUT_S)
+            except queue.Empty:
+                text = texts[next(iter(waiting.values()))]
                 raise SpeechEngineError(
-                    f"{label} did not finish {text!r} within {SYNTH_TIMEOUT_S:g} s")
-            if self._failures:
+                    f"{label} did not finish {text!r} within {SYNTH_TIMEOUT_S:g} s") from None
+            failure = self._failures.pop(said, None)
+            name = next(iter(waiting)) if said is None and len(waiting) == 1 else said
+            if name is None or name not in waiting:
+                continue  # a late word from an earlier run that failed
+            index = waiting.pop(name)
+            if failure is None and not completed:
+                failure = RuntimeError("the utterance was cancelled")
+            if failure is not None:
                 self._settings = None
-                failure = self._failures[0]
                 if isinstance(failure, VoiceguideError):
                     raise failure
-                raise SpeechEngineError(f"{label} failed on {text!r}: {failure}")
-            with wave.open(str(path), "rb") as wav:
+                raise SpeechEngineError(f"{label} failed on {texts[index]!r}: {failure}")
+            with wave.open(str(paths[name]), "rb") as wav:
                 sample_rate = wav.getframerate()
                 frames = wav.readframes(wav.getnframes())
-        return Clip(samples=np.frombuffer(frames, "<i2").astype(np.int16), sample_rate=sample_rate)
+            paths[name].unlink()
+            each(index, Clip(samples=np.frombuffer(frames, "<i2").astype(np.int16),
+                             sample_rate=sample_rate))
 
 
 _ENGINES: dict[str, Engine] = {}
