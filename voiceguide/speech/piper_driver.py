@@ -21,7 +21,8 @@ import os
 import sys
 import threading
 import wave
-from concurrent.futures import ThreadPoolExecutor
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,16 @@ hip-thrust's lines, silence trimmed): ``rate`` divides it into the length scale.
 WORKERS = max(1, min(os.cpu_count() or 1, 4))
 """Utterances synthesized at a time; each worker's share of onnxruntime's memory arena
 is some 40 MB, so more than four cores are left to other work."""
+
+
+_LIVE: weakref.WeakSet[PiperDriver] = weakref.WeakSet()
+
+
+def cancel_queued() -> None:
+    """Drop every queued utterance no worker has started (a run abandoned by an error or
+    Ctrl-C); pyttsx3's ``stop`` cannot do it, since pyttsx3 calls it at every run's end."""
+    for driver in list(_LIVE):
+        driver.cancel_queued()
 
 
 def register() -> None:
@@ -74,9 +85,12 @@ class PiperDriver:
         self._models: dict[str, Any] = {}
         self._loading = threading.Lock()
         self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="piper")
+        self._queued: set[Future[None]] = set()
         self._voice = ""
         self._rate = PIPER_NATURAL_WPM
         self._volume = 1.0
+
+        _LIVE.add(self)
 
     def destroy(self) -> None:
         self._workers.shutdown(wait=True, cancel_futures=True)
@@ -106,7 +120,13 @@ class PiperDriver:
         utterance = _Utterance(text=text, filename=filename, name=self._proxy._name,
                                voice=self._voice, rate=self._rate, volume=self._volume)
         self._proxy.notify("started-utterance")
-        self._workers.submit(self._speak, utterance)
+        future = self._workers.submit(self._speak, utterance)
+        self._queued.add(future)
+        future.add_done_callback(self._queued.discard)
+
+    def cancel_queued(self) -> None:
+        for future in list(self._queued):
+            future.cancel()
 
     def _speak(self, utterance: _Utterance) -> None:
         """One utterance, in a worker."""

@@ -43,6 +43,8 @@ class Driver:
     queues: bool
     """Whether a run speaks every ``save_to_file`` queued in it (Piper's driver does,
     several at a time); pyttsx3's eSpeak driver keeps only the last, so it gets one a run."""
+    abandon: Callable[[], None]
+    """Called when a run is given up (an error, Ctrl-C): drop what it still has queued."""
 
 
 def _prepare_piper() -> None:
@@ -57,9 +59,9 @@ def _nothing() -> None:
 
 DRIVERS = {
     "espeak": Driver("espeak", "eSpeak NG", espeak.INSTALL_HINT, espeak.prepare_driver,
-                     espeak.synchronize, queues=False),
+                     espeak.synchronize, queues=False, abandon=_nothing),
     "piper": Driver(piper_driver.DRIVER_NAME, "Piper", PIPER_HINT, _prepare_piper, _nothing,
-                    queues=True),
+                    queues=True, abandon=piper_driver.cancel_queued),
 }
 
 
@@ -142,9 +144,9 @@ class Engine:
                 self._tts.setProperty("voice", voice_id)
                 self._tts.setProperty("rate", rate)
                 self._settings = (voice_id, rate)
-            for run in runs:
+            for run, number in zip(runs, self._runs):
                 if run:
-                    self._run({f"{next(self._runs)}:{i}": i for i in run}, texts, each)
+                    self._run({f"{number}:{i}": i for i in run}, texts, each)
 
     def _run(self, names: dict[str, int], texts: Sequence[str],
              each: Callable[[int, Clip], None]) -> None:
@@ -154,13 +156,23 @@ class Engine:
                  for key in names}
         self.driver.before_run()
         try:
-            for key, index in names.items():
-                self._tts.save_to_file(texts[index], str(paths[key]), key)
-            self._tts.runAndWait()
-        except Exception as exc:
-            self._settings = None
-            raise SpeechEngineError(f"{label} failed on {texts[next(iter(names.values()))]!r}: "
-                                    f"{exc}") from exc
+            try:
+                for key, index in names.items():
+                    self._tts.save_to_file(texts[index], str(paths[key]), key)
+                self._tts.runAndWait()
+            except Exception as exc:
+                self._settings = None
+                first = texts[next(iter(names.values()))]
+                raise SpeechEngineError(f"{label} failed on {first!r}: {exc}") from exc
+            self._collect(names, paths, texts, each)
+        except BaseException:
+            self.driver.abandon()
+            raise
+
+    def _collect(self, names: dict[str, int], paths: dict[str, Path], texts: Sequence[str],
+                 each: Callable[[int, Clip], None]) -> None:
+        """Each of the run's clips as its finished notification comes."""
+        label = self.driver.label
         waiting = dict(names)
         while waiting:
             try:
