@@ -144,7 +144,8 @@ class Engine:
                 self._tts.setProperty("voice", voice_id)
                 self._tts.setProperty("rate", rate)
                 self._settings = (voice_id, rate)
-            for run, number in zip(runs, self._runs):
+            for run in runs:
+                number = next(self._runs)
                 if run:
                     self._run({f"{number}:{i}": i for i in run}, texts, each)
 
