@@ -44,8 +44,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
           rf"s\); warm speech cache, --no-cache: {N} s" for fmt in ("MP3", "WAV")),
         rf"ffmpeg alone, MP3: {N} s",
         rf"\(a\) MP3 export \(--no-cache\) / ffmpeg alone: {N} \(target <= 1\.2\)",
-        r"\(b\) peak RSS, \d+-minute MP3 export: \d+ MB \(target < 200 MB\); the ffmpeg "
-        r"encoder's own: \d+ MB",
+        r"\(b\) peak RSS, \d+-minute MP3 export, speech cached: \d+ MB \(target < 200 MB\); "
+        r"cold \(every line synthesized first\): \d+ MB, and a \d+-minute session cold: "
+        r"\d+ MB \(the speech engine's share, whatever the length\); the ffmpeg encoder's "
+        r"own: \d+ MB",
         rf"\(c\) warm / cold export: MP3 {N}, WAV {N} \(target <= 0\.1; WAV is not kept in "
         rf"the export cache\); with --no-cache: MP3 {N}, WAV {N}",
     ),
