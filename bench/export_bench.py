@@ -111,8 +111,9 @@ def export(script: Path, out: Path, cache: Path, *options: str) -> tuple[float, 
 class PeakMemory:
     """Peak resident memory of one export, in kB: voiceguide's process (its own
     ru_maxrss), and the largest of its ffmpeg children of each role ("encoder",
-    "decoder" of a music track, "probe" of one), their own VmHWM as last read (the
-    pages each maps resident after exec, its shared libraries included)."""
+    "decoder" of a music track, "other": a track's measuring, ``-version``), their own
+    VmHWM as last read (the pages each maps resident after exec, shared libraries
+    included)."""
 
     voiceguide_kb: int
     ffmpeg_kb: dict[str, int]
@@ -172,7 +173,7 @@ def ffmpeg_peak(pid: int, ffmpeg: str) -> tuple[str, int] | None:
         return None
     if argv[0].decode() != ffmpeg:
         return None
-    role = "encoder" if b"pipe:0" in argv else "decoder" if b"pipe:1" in argv else "probe"
+    role = "encoder" if b"pipe:0" in argv else "decoder" if b"pipe:1" in argv else "other"
     kb = next((int(line.split()[1]) for line in status.splitlines()
                if line.startswith("VmHWM:")), None)
     return None if kb is None else (role, kb)
