@@ -11,8 +11,9 @@ ffmpeg, then prints, from this one run:
     alone encoding a WAV of the same mixed audio with the same settings -- target
     <= 1.5;
 (b) peak RSS of an MP3 export of a ``--long-minutes`` session with an ``.m3u`` playlist
-    of that length (the folder's tracks listed over and over), voiceguide's process --
-    target < 200 MB; beside it, the ffmpeg encoder's own peak and the largest track
+    of that length (the folder's tracks listed over and over), voiceguide's process, its
+    speech synthesized beforehand (so it is the render's) -- target < 200 MB; beside it,
+    the ffmpeg encoder's own peak and the largest track
     decoder's (their VmHWM, read every 10 ms while they run);
 (c) first sound of ``play --music FOLDER`` with the speech, timeline and track-length
     caches warm (a first play, quit once heard, warmed them), in a pseudo-terminal
@@ -121,6 +122,10 @@ def main() -> None:
         mp3_s, _ = export(script, work / "mixed.mp3", cache, "--music", str(music),
                           "--no-cache")
         alone_s = ffmpeg_alone(work / "mixed.wav", work / "alone.mp3")
+        # The long session's speech is synthesized first, as for the export bench's (b):
+        # the figure is the render's, not the speech engine's (Piper holds some 250 MB).
+        subprocess.run([sys.executable, "-m", "voiceguide", "show", str(long_script)],
+                       check=True, capture_output=True)
         memory = export_memory(long_script, work / "long.mp3", cache, "--music",
                                str(playlist), "--no-cache", roles=("encoder", "decoder"))
         warm_s, plain_s, floor = first_sound_s(work, script, music)
