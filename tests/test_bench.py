@@ -85,6 +85,14 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         rf"\(piper:en_US-joe-medium\) {N}%, eSpeak NG \(espeak:gmw/en\) {N}%; "
         r"Piper / eSpeak NG \S+",
     ),
+    "plan_bench.py": (
+        r"\S+: \d+ distinct lines; median of \d+ runs?",
+        rf"\(a\) import pyloudnorm \+ scipy\.signal \(fresh process\): {N} s \(overlaps a "
+        r"cold synthesis\)",
+        rf"\(b\) cold level planning: {N} s \(target < 1 s for hip-thrust; spread {N}-{N} s\)",
+        rf"\(c\) warm level planning: {N} s; cold / warm = {N}",
+        rf"\(d\) cold planning CPU / wall: {N} cores",
+    ),
     "bad_input_bench.py": tuple(
         rf"{name}: [\d,]+ -> {N} s, [\d,]+ -> {N} s, ratio {N} \(linear: about 2 or less\)"
         for name in ("dropped cues", r"aliased base-60 number")),

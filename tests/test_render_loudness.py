@@ -12,7 +12,7 @@ import pytest
 from tests.fakes import FakeSpeech
 from tests.render_support import beep, say, timeline_of
 from voiceguide.compile.compiler import compile_script
-from voiceguide.render import levels, limiter
+from voiceguide.render import levels, limiter, peaks
 from voiceguide.render.gains import BEEP_LEVELS_LU
 from voiceguide.render.levels import LevelCache
 from voiceguide.render.loudness import gated_loudness
@@ -54,6 +54,61 @@ def test_gating_matches_pyloudnorm_on_blocks() -> None:
     expected = meter.integrated_loudness(signal)
     blocks = 10 ** ((np.asarray(meter.blockwise_loudness) + 0.691) / 10)
     assert gated_loudness(blocks) == pytest.approx(expected, abs=0.01)
+
+
+def peaky_clip(seconds: float, seed: int) -> np.ndarray:
+    """A speech-like clip: noise in syllables with pauses, and pulses far over it."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * SAMPLE_RATE)
+    envelope = np.repeat(rng.uniform(0.0, 1.0, -(-n // 2_000)) > 0.3, 2_000)[:n]
+    clip = rng.standard_normal(n) * 0.05 * envelope
+    clip[:: SAMPLE_RATE // 150] *= 4
+    return clip.astype(np.float32)
+
+
+@pytest.mark.parametrize("seconds", [0.05, 0.3, 0.41, 1.0, 2.35, 7.0])
+def test_loudness_is_pyloudnorms(seconds: float) -> None:
+    """The vectorised gating gives pyloudnorm's integrated loudness, gated and not
+    (one block as long as the sound), for clips shorter and longer than a block."""
+    clip = peaky_clip(seconds, 3).astype(np.float64)
+    meter = pyloudnorm.Meter(SAMPLE_RATE)
+    if len(clip) >= 0.4 * SAMPLE_RATE:
+        assert levels.loudness(clip, gated=True) == pytest.approx(
+            meter.integrated_loudness(clip), abs=0.01)
+    whole = pyloudnorm.Meter(SAMPLE_RATE, block_size=(len(clip) - 0.5) / SAMPLE_RATE)
+    assert levels.loudness(clip, gated=False) == pytest.approx(
+        whole.integrated_loudness(clip), abs=0.01)
+
+
+def test_a_clip_is_limited_alone_as_the_mix_limiter_would() -> None:
+    """The clip limiter's peaks found once and scaled give the mix limiter's output at
+    every gain (to float32 rounding)."""
+    clip = peaky_clip(2.0, 4)
+    controlled = peaks.Controlled(clip)
+    margin = np.zeros(limiter.BACK + limiter.AHEAD, np.float32)
+    for gain in (0.5, 1.0, 3.0, 12.0):
+        padded = np.concatenate([margin[: limiter.BACK], clip * np.float32(gain),
+                                 margin[limiter.BACK:]])
+        alone = limiter.limit(padded, 0, limiter.BACK, limiter.BACK + len(clip))
+        assert np.allclose(controlled.at(gain), alone, rtol=1e-5, atol=1e-7), gain
+    assert controlled.headroom == pytest.approx(limiter.CEILING / limiter.peak(clip))
+
+
+def test_a_clip_brought_further_starts_from_the_gains_tried() -> None:
+    """The second plan's search (a fraction of a LU further) starts where the first
+    left off: within tolerance in a step or two, not a search from scratch."""
+    clip = peaky_clip(2.0, 5)
+    raw = levels.loudness(clip, gated=True)
+    tried: dict[float, levels.Level] = {}
+    first = levels.bring_to(clip, raw, -16.0, tried=tried)
+    searched = len(tried)
+    again = levels.bring_to(clip, raw, -15.6, tried=tried)
+    for level, lufs in ((first, -16.0), (again, -15.6)):
+        assert level.loudness == pytest.approx(lufs, abs=levels.TOLERANCE_LU)
+        limited = peaks.control(clip, level.gain)
+        assert levels.loudness(limited, gated=True) == pytest.approx(level.loudness, abs=1e-6)
+        assert limiter.peak(limited) <= limiter.ALONE
+    assert len(tried) - searched <= 2 < searched
 
 
 @pytest.mark.parametrize("target", [-16.0, -23.0])

@@ -10,7 +10,7 @@ the 0.5 s before the first sound).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +173,20 @@ def load_timeline(ref: str, *, week: Week, speech: SpeechLengths,
     return timeline
 
 
+def measuring_after(progress: SynthesisProgress | None) -> SynthesisProgress:
+    """``progress`` for synthesis that also starts importing what will measure the new
+    clips' levels (``render.levels.preload``: 0.9 s, on a thread), so that is done by
+    the time synthesis is."""
+
+    def start(count: int) -> AbstractContextManager[Callable[[], None]]:
+        from voiceguide.render.levels import preload
+
+        preload()
+        return progress(count) if progress is not None else nullcontext(lambda: None)
+
+    return start
+
+
 def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
                  from_block: str | None = None, resumed: bool = False,
                  music: MusicRequest = NO_MUSIC_REQUEST,
@@ -196,7 +210,7 @@ def prepare_play(ref: str, *, week: Week, overrides: Overrides = NO_OVERRIDES,
     from voiceguide.speech.engine import EngineSpeech
 
     path = resolve_script(ref)
-    speech = EngineSpeech(progress=speech_progress)
+    speech = EngineSpeech(progress=measuring_after(speech_progress))
     timeline = load_timeline(str(path), week=week, speech=speech, overrides=overrides)
     start_ms, note = start_at(timeline, path, from_block=from_block, resumed=resumed)
     warnings = Warnings(warn_music)
@@ -247,7 +261,7 @@ def export_script(ref: str, out: Path, *, week: Week = None,
     cache = ExportCache(export_cache_dir()) if use_cache else None
     if fmt != "wav" and (cache is None or not cache.holds(fmt)):
         find_ffmpeg()  # missing: say so before any work
-    speech = EngineSpeech(progress=speech_progress)
+    speech = EngineSpeech(progress=measuring_after(speech_progress))
     return export_plan(
         plan, lambda number: load_timeline(str(path), week=number, speech=speech,
                                            overrides=overrides),

@@ -4,10 +4,13 @@ Speech is measured twice: as synthesized (to plan the session), then as it enter
 mix, brought to its planned loudness with its peaks limited (``peaks.py``), with the
 gain that does it kept beside the measurement.
 
-The measurement is pyloudnorm's (ITU-R BS.1770-4 K-weighting and gating). pyloudnorm
-imports scipy.signal, which costs about 0.9 s, so every measurement is kept on disk
-under a digest of the samples it was made from: a warm ``play`` imports neither, and a
-clip synthesized again (even slightly differently) is measured again.
+The measurement is pyloudnorm's ITU-R BS.1770-4 K-weighting, gated as pyloudnorm gates
+but on all blocks at once (``tests/test_render_loudness.py`` holds the two together):
+pyloudnorm's Python loop over the blocks made a cold plan of a session's clips take
+seconds. pyloudnorm imports scipy.signal, which costs about 0.9 s, so every measurement
+is kept on disk under a digest of the samples it was made from: a warm ``play``
+imports neither, and a clip synthesized again (even slightly differently) is measured
+again. A cold one starts the import while its clips are synthesized (:func:`preload`).
 
 A :class:`Level` is that of the sound at gain 1; at gain ``g`` the loudness is
 ``loudness + 20 log10 g`` and the profile ``profile * g**2`` (the renderer's gains are
@@ -19,10 +22,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -69,96 +72,133 @@ def _padded(samples: np.ndarray) -> np.ndarray:
     return np.concatenate([data, np.zeros(short)]) if short > 0 else data
 
 
-def loudness(samples: np.ndarray, *, gated: bool) -> float:
-    """The loudness in LUFS of mono float samples at ``SAMPLE_RATE`` (pyloudnorm).
+def energy(samples: np.ndarray) -> np.ndarray:
+    """The running sum of the K-weighted samples' squares (float64, from 0): the energy
+    of any span is a difference of two values."""
+    import scipy.signal  # imported by pyloudnorm for its filters anyway
+
+    weighted = scipy.signal.sosfilt(_k_weighting(), _padded(samples))
+    return np.concatenate([[0.0], np.cumsum(weighted ** 2)])
+
+
+def preload() -> None:
+    """Start importing what measuring needs (pyloudnorm and scipy.signal, about 0.9 s)
+    on a thread of its own, for a caller about to do other work (synthesize the clips
+    it will measure)."""
+    threading.Thread(target=_k_weighting, name="preload levels", daemon=True).start()
+
+
+@functools.lru_cache(maxsize=1)
+def _k_weighting() -> np.ndarray:
+    """pyloudnorm's BS.1770 K-weighting at ``SAMPLE_RATE`` (its meter builds the two
+    stages) as second-order sections, for one ``sosfilt`` call: pyloudnorm's own
+    ``apply_filter`` computes the coefficients again on every call."""
+    import pyloudnorm
+
+    stages = pyloudnorm.Meter(SAMPLE_RATE)._filters.values()
+    return np.array([np.concatenate([stage.passband_gain * stage.b, stage.a])
+                     for stage in stages])
+
+
+def integrated(summed: np.ndarray, *, gated: bool) -> float:
+    """The loudness in LUFS of the sound whose :func:`energy` is ``summed``, gated as
+    pyloudnorm's ``integrated_loudness`` does, its blocks summed at once (pyloudnorm
+    loops over them in Python).
 
     ``gated``: BS.1770 integrated loudness (400 ms blocks, 75 % overlap, gated), for
     speech; a clip shorter than one block, like a single "one", is one block as long as
     the clip. Not gated: the mean-square loudness over the whole sound, for beeps
-    (their level over the time the timeline gives them).
+    (their level over the time the timeline gives them). As in pyloudnorm, a block as
+    long as the sound leaves out its last sample.
     """
-    import pyloudnorm
+    from voiceguide.render.loudness import HOP_MS, gated_loudness
 
-    data = _padded(samples)
-    if gated and len(data) >= GATE_BLOCK_MS * SAMPLE_RATE / 1000:
-        return float(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(data))
-    whole = (len(data) - 0.5) / SAMPLE_RATE  # one block: pyloudnorm wants more samples
-    return float(pyloudnorm.Meter(SAMPLE_RATE, block_size=whole).integrated_loudness(data))
-
-
-@functools.lru_cache(maxsize=1)
-def _k_weighting() -> tuple[Any, ...]:  # pyloudnorm's untyped filter stages
-    """pyloudnorm's BS.1770 K-weighting stages at ``SAMPLE_RATE`` (its meter builds them)."""
-    import pyloudnorm
-
-    return tuple(pyloudnorm.Meter(SAMPLE_RATE)._filters.values())
-
-
-def k_weighted(samples: np.ndarray) -> np.ndarray:
-    """The samples (float64, at least one bin long) through pyloudnorm's K-weighting."""
-    data = _padded(samples)
-    for stage in _k_weighting():
-        data = stage.apply_filter(data)
-    return data
-
-
-def quick_loudness(samples: np.ndarray) -> float:
-    """:func:`loudness` (gated) in a few vector operations: pyloudnorm's K-weighting, the
-    gating blocks summed at once (pyloudnorm loops over them in Python, which made
-    bringing a clip to its loudness cost 50 ms). Used while searching a gain; the
-    result is measured by :func:`measure`."""
-    from voiceguide.render.loudness import HOP_MS, gated_loudness, loudness_of
-
-    data = k_weighted(samples)
+    n = len(summed) - 1
     block = int(GATE_BLOCK_MS * SAMPLE_RATE / 1000)
-    if len(data) < block:
-        return loudness_of(float(np.mean(data[:-1] ** 2)))
-    summed = np.concatenate([[0.0], np.cumsum(data ** 2)])
+    if not gated or n < block:
+        return gated_loudness(np.array([summed[n - 1] / (n - 0.5)]))
     hop = HOP_MS * SAMPLE_RATE / 1000
-    starts = (np.arange(round((len(data) - block) / hop) + 1) * hop).astype(np.int64)
-    ends = np.minimum(starts + block, len(data))  # as pyloudnorm: the last block may be short
+    starts = (np.arange(round((n - block) / hop) + 1) * hop).astype(np.int64)
+    ends = np.minimum(starts + block, n)  # as pyloudnorm: the last block may be short
     return gated_loudness((summed[ends] - summed[starts]) / block)
+
+
+def loudness(samples: np.ndarray, *, gated: bool) -> float:
+    """The loudness in LUFS of mono float samples at ``SAMPLE_RATE`` (as pyloudnorm
+    measures it; ``gated``: see :func:`integrated`)."""
+    return integrated(energy(samples), gated=gated)
 
 
 def measure(samples: np.ndarray, *, gated: bool) -> Level:
     """The :func:`loudness` of the samples and their profile: the K-weighted mean square
     of each ``BIN_MS`` bin (bins cut at the samples pyloudnorm's blocks would use)."""
-    squares = np.concatenate([[0.0], np.cumsum(k_weighted(samples) ** 2)])
+    summed = energy(samples)
     width = BIN_MS * SAMPLE_RATE / 1000
-    edges = (np.arange(int((len(squares) - 1) // width) + 1) * width).astype(np.int64)
-    profile = np.diff(squares[edges]) / width
-    return Level(loudness=loudness(samples, gated=gated), profile=profile)
+    edges = (np.arange(int((len(summed) - 1) // width) + 1) * width).astype(np.int64)
+    profile = np.diff(summed[edges]) / width
+    return Level(loudness=integrated(summed, gated=gated), profile=profile)
 
 
-def bring_to(samples: np.ndarray, raw_lufs: float, lufs: float,
-             near: Level | None = None) -> Level:
+def bring_to(samples: np.ndarray, raw_lufs: float, lufs: float, near: Level | None = None,
+             tried: dict[float, Level] | None = None) -> Level:
     """The level of speech ``samples`` (``raw_lufs`` as they are) brought to ``lufs``
     after limiting (``peaks.control``), with the gain that does it: secant steps on the
     gain in dB, to within ``TOLERANCE_LU``. Limiting gives ever less loudness for more
     gain, so the gain stops ``MAX_PUSH_DB`` over plain normalisation: a target a voice
-    cannot reach under the ceiling leaves it as loud as it gets, not distorted."""
+    cannot reach under the ceiling leaves it as loud as it gets, not distorted.
+
+    The steps start from what is known of the samples: ``tried``, their level at each
+    gain in dB tried before (the session's second plan brings every clip a fraction of
+    a LU further; the levels this search measures are added to it), ``near`` (the same
+    clip at another loudness, kept on disk), and their headroom, up to which they are
+    only scaled (their loudness there is ``raw_lufs`` plus the gain).
+    """
     if raw_lufs == SILENT:
         return Level(loudness=SILENT, profile=np.zeros(1), gain=0.0)
-    tried = [(0.0, raw_lufs)]  # as synthesized: nearly unlimited, a start for the secant
-    gain_db = low = lufs - raw_lufs
-    if near is not None and near.gain > 0:  # the same clip at another loudness: start there
-        tried = [(20 * math.log10(near.gain), near.loudness)]
-        gain_db = min(max(tried[0][0] + lufs - near.loudness, low), low + MAX_PUSH_DB)
+    tried = {} if tried is None else tried
+    low = lufs - raw_lufs
+    bounds = (low, low + MAX_PUSH_DB)
+    controlled = functools.cache(lambda: peaks.Controlled(samples))
+    known = {db: level.loudness for db, level in tried.items()}
+    if near is not None and near.gain > 0:
+        known.setdefault(20 * math.log10(near.gain), near.loudness)
+    bend = None
+    if not known:
+        bend = 20 * math.log10(controlled().headroom)
+        known[bend] = raw_lufs + bend
     for _ in range(MAX_STEPS):
-        measured = quick_loudness(peaks.control(samples, 10 ** (gain_db / 20)))
-        tried.append((gain_db, measured))
-        miss = lufs - measured
-        if abs(miss) <= TOLERANCE_LU or math.isinf(miss):
+        gain_db = min(max(_guess(known, lufs, bend), bounds[0]), bounds[1])
+        if gain_db in tried:
             break
-        (g0, l0), (g1, l1) = tried[-2:]
-        slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
-        step = gain_db + miss / min(1.0, max(slope, 0.1))
-        gain_db = min(max(step, low), low + MAX_PUSH_DB)
-        if gain_db == tried[-1][0]:
+        level = measure(controlled().at(10 ** (gain_db / 20)), gated=True)
+        tried[gain_db] = Level(loudness=level.loudness, profile=level.profile,
+                               gain=10 ** (gain_db / 20))
+        known[gain_db] = level.loudness
+        if abs(lufs - level.loudness) <= TOLERANCE_LU or math.isinf(level.loudness):
             break
-    gain = 10 ** (tried[-1][0] / 20)
-    level = measure(peaks.control(samples, gain), gated=True)
-    return Level(loudness=level.loudness, profile=level.profile, gain=gain)
+    return min((level for db, level in tried.items() if bounds[0] <= db <= bounds[1]),
+               key=lambda level: abs(lufs - level.loudness))
+
+
+def _guess(known: dict[float, float], lufs: float, bend: float | None) -> float:
+    """The gain in dB that the loudness at the ``known`` gains points to for ``lufs``:
+    between the nearest gains either side of it, else on from the two nearest (slope
+    clamped: loudness grows with gain, at most 1 LU per dB), or from one at 1 LU per dB.
+    ``bend``: a known gain where limiting starts (slope 1 there); on from it, the slope
+    is taken to fall evenly, to twice the secant's less 1 at the other point (the
+    secant alone undershot: a third step for most clips)."""
+    points = sorted(known.items())
+    under = [point for point in points if point[1] < lufs]
+    over = [point for point in points if point[1] >= lufs]
+    if under and over:
+        (g0, l0), (g1, l1) = under[-1], over[0]
+        return g0 + (lufs - l0) * (g1 - g0) / (l1 - l0) if l1 > l0 else g0
+    side = under[-2:] if under else over[:2]
+    (g0, l0), (g1, l1) = side[0], side[-1]
+    slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
+    if bend is not None and g0 == bend < g1:
+        slope = 2 * slope - 1
+    return g1 + (lufs - l1) / min(1.0, max(slope, 0.1))
 
 
 @dataclass
@@ -191,6 +231,8 @@ class LevelCache:
         self.measured = 0
         """Sounds this cache had to measure (misses)."""
         self._memo: dict[str, Level] = {}
+        self._tried: dict[str, dict[float, Level]] = {}
+        """Per speech clip (by digest), its level at each gain tried (``bring_to``)."""
 
     def speech(self, sound: Sound) -> Level:
         """A speech clip's gated loudness as synthesized."""
@@ -199,12 +241,14 @@ class LevelCache:
     def speech_at(self, sound: Sound, raw: Level, lufs: float,
                   near: Level | None = None) -> Level:
         """A speech clip brought to ``lufs`` (to 0.1 LU) with its peaks limited
-        (:func:`bring_to`, starting from ``near``, its level at another loudness);
-        ``raw`` is :meth:`speech` of it."""
+        (:func:`bring_to`, starting from ``near``, its level at another loudness, and
+        from the gains tried for it in this cache's earlier searches); ``raw`` is
+        :meth:`speech` of it."""
         lufs = round(lufs, 1)
         kind = f"speech at {lufs:.1f} ceiling {limiter.CEILING_DBTP}"
         return self._level(sound, kind,
-                           lambda: bring_to(sound.samples, raw.loudness, lufs, near))
+                           lambda: bring_to(sound.samples, raw.loudness, lufs, near,
+                                            self._tried.setdefault(sound.digest, {})))
 
     def beep(self, sound: Sound) -> Level:
         """A beep's loudness over its whole length (not gated)."""

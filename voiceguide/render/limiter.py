@@ -4,7 +4,8 @@
   windowed-sinc polyphase interpolator, so the peaks between samples count. Only
   blocks whose sample peak comes within ``SCREEN`` of the ceiling are oversampled (the
   rest cannot reach it, short of pathological signals), which keeps the cost to the
-  loud moments.
+  loud moments. A sound limited on its own at several gains (:class:`Alone`) is
+  oversampled once.
 - **Gain** at each sample is at most ``ceiling / true peak`` of every sample within
   ``HOLD_MS`` before it and ``ATTACK_MS`` after it (a sliding minimum), then averaged
   over ``ATTACK_MS``: it glides down over the 5 ms before a peak (look-ahead: nothing
@@ -97,6 +98,22 @@ def peak(samples: np.ndarray) -> float:
     return float(true_peaks(padded, TAPS // 2, len(padded) - TAPS // 2).max(initial=0.0))
 
 
+def _screened(block_peaks: np.ndarray) -> np.ndarray:
+    """Which screening blocks to oversample, from their sample peaks: those within
+    ``SCREEN`` of the ceiling and their neighbours (the taps reach them)."""
+    loud = block_peaks > CEILING * SCREEN
+    loud[1:] |= loud[:-1].copy()
+    loud[:-1] |= loud[1:].copy()
+    return loud
+
+
+def _over(peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where true ``peaks`` pass the ceiling, and ``UNIT * CEILING / peak`` there (int64)."""
+    over = peaks > CEILING
+    ratio = CEILING / peaks[over]
+    return over, np.floor(ratio.astype(np.float64) * UNIT).astype(np.int64)
+
+
 def required_gain(mix: np.ndarray, offset: int,
                   watch: np.ndarray | None = None) -> np.ndarray | None:
     """Per sample, ``UNIT * min(1, CEILING / true peak)`` (int64), or None where no
@@ -108,25 +125,54 @@ def required_gain(mix: np.ndarray, offset: int,
         return None
     head = (-offset) % BLOCK
     edges = np.concatenate([[0], np.arange(head or BLOCK, n, BLOCK)])
-    loud = np.maximum.reduceat(np.abs(mix), edges) > CEILING * SCREEN
+    peaks = np.maximum.reduceat(np.abs(mix), edges)
     if watch is not None:
-        loud &= np.logical_or.reduceat(watch, edges)
+        peaks[~np.logical_or.reduceat(watch, edges)] = 0
     edges = np.concatenate([edges, [n]])
+    loud = _screened(peaks)
     if not loud.any():
         return None
-    loud[1:] |= loud[:-1].copy()  # and each loud block's neighbours: the taps reach them
-    loud[:-1] |= loud[1:].copy()
     padded = np.concatenate([np.zeros(TAPS, np.float32), mix, np.zeros(TAPS, np.float32)])
     gain = np.full(n, UNIT, np.int64)
     changes = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(np.int8), [0]])))
     for start_block, end_block in zip(changes[::2], changes[1::2], strict=True):
         first, last = int(edges[start_block]), int(edges[end_block])
-        peaks = true_peaks(padded, first + TAPS, last + TAPS)
-        over = peaks > CEILING
-        if over.any():
-            ratio = CEILING / peaks[over]
-            gain[first:last][over] = np.floor(ratio.astype(np.float64) * UNIT).astype(np.int64)
+        over, ratio = _over(true_peaks(padded, first + TAPS, last + TAPS))
+        gain[first:last][over] = ratio
     return gain if (gain < UNIT).any() else None
+
+
+class Alone:
+    """One sound on its own through the limiter (silence around it), at any gain.
+
+    Its true peaks are found once: those of the sound times ``g`` are ``g`` times them,
+    so trying gains (``levels.bring_to`` tries several per clip) costs no oversampling.
+    """
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.length = len(samples)
+        self.padded = np.concatenate([np.zeros(BACK, np.float32), samples.astype(np.float32),
+                                      np.zeros(AHEAD, np.float32)])
+        n = len(self.padded)
+        wide = np.concatenate([np.zeros(TAPS, np.float32), self.padded,
+                               np.zeros(TAPS, np.float32)])
+        self.peaks = true_peaks(wide, TAPS, TAPS + n)
+        self.blocks = np.maximum.reduceat(np.abs(self.padded), np.arange(0, n, BLOCK))
+        self.top = float(self.peaks.max(initial=0.0))
+        """The sound's true peak: at gains up to ``CEILING / top`` nothing is limited."""
+
+    def limit(self, gain: float) -> np.ndarray:
+        """The sound times ``gain`` through the limiter (float32, the sound's length)."""
+        factor = np.float32(gain)
+        scaled = self.padded * factor
+        first, last = BACK, BACK + self.length
+        if self.top * factor <= CEILING:
+            return scaled[first:last]
+        loud = np.repeat(_screened(self.blocks * factor), BLOCK)[: len(scaled)]
+        over, ratio = _over(np.where(loud, self.peaks * factor, 0))
+        required = np.full(len(scaled), UNIT, np.int64)
+        required[over] = ratio
+        return scaled[first:last] * smooth(required)[first:last]
 
 
 def sliding_min(values: np.ndarray, width: int) -> np.ndarray:
@@ -138,13 +184,6 @@ def sliding_min(values: np.ndarray, width: int) -> np.ndarray:
     prefix = np.minimum.accumulate(blocks, axis=1).ravel()
     suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
     return np.minimum(suffix[:n], prefix[width - 1: width - 1 + n])
-
-
-def limit_clip(samples: np.ndarray) -> np.ndarray:
-    """One sound on its own through the limiter (silence around it), same length."""
-    padded = np.concatenate([np.zeros(BACK, np.float32), samples.astype(np.float32),
-                             np.zeros(AHEAD, np.float32)])
-    return limit(padded, 0, BACK, BACK + len(samples))
 
 
 def smooth(required: np.ndarray) -> np.ndarray:

@@ -12,11 +12,27 @@ overlaps speech, so a clip limited alone is limited as it will sound in the mix.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from voiceguide.render import limiter
 
 
+class Controlled:
+    """A speech clip whose peaks are controlled at whatever gain is asked: the limiter's
+    analysis of it is made once, as ``levels.bring_to`` tries several gains per clip."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self._alone = limiter.Alone(samples)
+        self.headroom = limiter.CEILING / self._alone.top if self._alone.top > 0 else math.inf
+        """The largest gain that leaves the clip as it is (only scaled)."""
+
+    def at(self, gain: float) -> np.ndarray:
+        """The clip times ``gain``, its true peaks limited to the limiter's ceiling."""
+        return self._alone.limit(gain)
+
+
 def control(samples: np.ndarray, gain: float) -> np.ndarray:
     """``samples`` times ``gain``, their true peaks limited to the limiter's ceiling."""
-    return limiter.limit_clip(samples * np.float32(gain))
+    return Controlled(samples).at(gain)
