@@ -112,3 +112,27 @@ def python_start_s() -> float:
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", "import voiceguide.cli"], check=True)
     return time.monotonic() - started
+
+
+LEFT_AT_EXIT = """\
+import atexit
+
+
+def check():
+    print("playing" if any(p.is_playing() for p in probe._draining) else "done")
+
+
+atexit.register(check)  # before the device module's own: it runs after it
+
+from voiceguide.play.device import probe_output
+
+probe = probe_output()  # as play does first: the session never waits for it
+"""
+
+
+def test_no_stream_is_still_draining_when_the_process_exits(sound_server: SoundServer) -> None:
+    """simpleaudio's threads are detached (no join), and one still draining the device as
+    the process exits crashes it (SIGSEGV): every stream, the probe's too, is done by then."""
+    done = subprocess.run([sys.executable, "-c", LEFT_AT_EXIT], env=sound_server.env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "done\n"), done.stderr

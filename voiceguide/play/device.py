@@ -10,6 +10,7 @@ is only (re)started to begin, resume or seek, never per cue.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
@@ -30,10 +31,17 @@ later cue (measured: about 1 s on a loaded 2-core machine); 250 ms held under th
 load. The price: a stop is heard up to this much later."""
 DRAIN_TIMEOUT_S = 10.0
 """How long a stopped stream may take to let go of the buffer. A drain is 0.1-0.3 s, but a
-busy machine or a fresh sound server can take seconds, and a simpleaudio thread still
-running when the interpreter exits crashes the process (SIGSEGV, seen when ``q`` came
-as play started under load): wait rather than exit early."""
+busy machine or a fresh sound server can take seconds; past this, a sound server that
+never answers does not hang the command."""
 POLL_S = 0.005
+
+_STREAMS: list[Any] = []
+"""Every stream started, until it is seen done. Each has a thread of simpleaudio's own
+(detached: it cannot be joined) that writes the buffer, drains and closes the device,
+then releases the buffer; only then does ``is_playing`` turn False. A thread still in
+the drain when the process exits crashes it (SIGSEGV, in the sound library's teardown):
+the probe's stream was never waited for, so a quick exit (``q`` typed as play started,
+a bad script) could leave it draining. ``_wait_all`` runs at exit and waits for them."""
 
 
 def _simpleaudio() -> Any:
@@ -47,6 +55,26 @@ def _simpleaudio() -> Any:
     _quiet_alsa()
     os.environ.setdefault("PULSE_LATENCY_MSEC", str(PULSE_LATENCY_MS))
     return simpleaudio
+
+
+def _wait_done(streams: list[Any], timeout_s: float) -> list[Any]:
+    """Wait (at most ``timeout_s``) until ``streams`` are done; those still playing."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        streams = [p for p in streams if p.is_playing()]
+        if not streams or time.monotonic() >= deadline:
+            return streams
+        time.sleep(POLL_S)
+
+
+def _wait_all() -> None:
+    """At exit: stop every stream still playing and wait until each thread is done."""
+    for stream in _STREAMS:
+        stream.stop()
+    _STREAMS[:] = _wait_done(_STREAMS, DRAIN_TIMEOUT_S)
+
+
+atexit.register(_wait_all)
 
 
 _ALSA_HANDLER: Any = None
@@ -112,23 +140,21 @@ class AudioOutput:
     def wait_stopped(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
         """Wait (at most ``timeout_s``) until stopped streams have drained and released
         the buffer. simpleaudio has no completion event, so this polls every few ms."""
-        deadline = time.monotonic() + timeout_s
-        while self._draining and time.monotonic() < deadline:
-            self._draining = [p for p in self._draining if p.is_playing()]
-            if self._draining:
-                time.sleep(POLL_S)
+        self._draining = _wait_done(self._draining, timeout_s)
 
 
 def _play_buffer(samples: Pcm, channels: int, sample_rate: int) -> Any:
     simpleaudio = _simpleaudio()
     try:
-        return simpleaudio.play_buffer(samples, channels, 2, sample_rate)
+        stream = simpleaudio.play_buffer(samples, channels, 2, sample_rate)
     except Exception as exc:  # simpleaudio raises its own SimpleaudioError (not exported)
         raise AudioDeviceError(
             f"cannot open the audio output ({exc})",
             "is a sound device connected and the sound server (PulseAudio/PipeWire) "
             f"running? `voiceguide doctor` checks each part; {EXPORT_HINT}",
         ) from exc
+    _STREAMS[:] = [*(p for p in _STREAMS if p.is_playing()), stream]
+    return stream
 
 
 def probe_output(sample_rate: int = 22050) -> AudioOutput:
