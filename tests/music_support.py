@@ -46,3 +46,20 @@ def tone_level_db(signal: np.ndarray, rate: int, hz: float, start_ms: int,
     t = np.arange(first, last) / rate
     amplitude = 2 * abs(np.sum(part * np.exp(-2j * np.pi * hz * t))) / len(part)
     return float(20 * np.log10(max(amplitude, 1e-12)))
+
+
+def decoders(folder: Path) -> list[int]:
+    """The processes (ffmpeg decoders) whose command line names something in ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(folder).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # it ended meanwhile
+            continue
+    return found
+
+
+def alive(pids: list[int]) -> list[int]:
+    """Those of ``pids`` that still exist: running, or ended but not reaped (a zombie)."""
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]

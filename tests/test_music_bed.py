@@ -4,6 +4,7 @@ ffmpeg decodes sine tones made for each test; speech is the fast fake."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.fakes import FakeSpeech
-from tests.music_support import frames, music, tone, tone_level_db
+from tests.music_support import alive, decoders, frames, music, tone, tone_level_db
 from tests.render_support import beep, say, timeline_of
 from voiceguide.errors import MusicError
 from voiceguide.play.view import SessionView
@@ -165,6 +166,18 @@ def test_a_track_failing_mid_session_is_skipped_with_a_warning(tmp_path: Path) -
     assert tone_level_db(left, 44100, 880, 6_000, 7_000) > tone_level_db(
         left, 44100, 660, 6_000, 7_000) + 30
     assert tone_level_db(left, 44100, 440, 14_000, 15_000) > -40  # a again after c
+
+
+def test_a_bed_dropped_without_close_ends_its_decoders(tmp_path: Path) -> None:
+    for name, hz in (("a.wav", 440), ("b.wav", 660)):
+        tone(tmp_path / "tracks" / name, hz, 6)
+    renderer = Renderer(timeline_of([], 20_000), FakeSpeech(), music=music(tmp_path / "tracks"))
+    renderer.render(2_000, 4_000)
+    running = decoders(tmp_path / "tracks")
+    assert running
+    del renderer
+    gc.collect()
+    assert alive(running) == []
 
 
 def test_the_live_display_shows_the_track_playing(tmp_path: Path) -> None:

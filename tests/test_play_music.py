@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.music_support import frames, tone
+from tests.music_support import decoders, frames, tone
 from tests.sound import Recorder, SoundServer, find_sound
 from tests.terminal import Terminal
 from tests.test_export_cache import run_export
@@ -130,3 +130,17 @@ def test_a_track_that_fails_as_it_plays_is_warned_of_in_the_panel(
     assert term.close() == 0, term.errors
     assert term.errors.count("skipping") == 1, term.errors
     assert term.errors.splitlines()[-1].startswith(f"warning: music: skipping {damaged}: ")
+
+
+def test_no_decoder_outlives_an_export_or_a_play_with_music(sound_server: SoundServer,
+                                                            tmp_path: Path) -> None:
+    script = write(tmp_path, SESSION, "music.yaml")
+    folder = noise_music(tmp_path / "music")
+    done = run_export(str(script), "-o", str(tmp_path / "mix.wav"), "--music", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert decoders(folder) == []
+    term = Terminal(play_command(script, "--music", str(folder)), sound_server.env)
+    term.wait_for(lambda t: "♪" in t.text())
+    term.send(b"q")  # while the session is still being rendered
+    assert term.close() == 0, term.errors
+    assert decoders(folder) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import weakref
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +33,18 @@ PREROLL_S = 0.5
 
 class TrackFailed(Exception):
     """ffmpeg could not go on decoding a track (the file went away or is damaged)."""
+
+
+def stop_decoder(process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    """ffmpeg ended (killed if it still runs) and reaped, its pipe and log closed. Run by
+    ``close``, else when the reader is garbage-collected or at exit (``weakref.finalize``),
+    so no decoder outlives its reader."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    if process.stdout:
+        process.stdout.close()
+    log.close()
 
 
 class TrackReader:
@@ -58,6 +71,7 @@ class TrackReader:
         except OSError as exc:
             self._log.close()
             raise TrackFailed(f"cannot run {ffmpeg}: {exc.strerror or exc}") from exc
+        self._end = weakref.finalize(self, stop_decoder, self._process, self._log)
         widen(self._process.stdout)
         try:
             self.skip(start - self.position)
@@ -90,12 +104,7 @@ class TrackReader:
             count -= step
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        if self._process.stdout:
-            self._process.stdout.close()
-        self._log.close()
+        self._end()
 
     def _reason(self) -> str:
         self._log.seek(0)
