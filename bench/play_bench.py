@@ -28,7 +28,6 @@ import fcntl
 import io
 import os
 import pty
-import shutil
 import struct
 import subprocess
 import sys
@@ -223,36 +222,36 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true",
                         help="a 15 s session: checks the benchmark runs (tests/test_bench.py)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="vg-bench-"))
-    blocks = TINY if args.tiny else ROUND * max(1, round(args.minutes * 60 / 210))
-    script = work / "session.yaml"
-    script.write_text("workout: Play benchmark\nblocks:\n" + blocks, encoding="utf-8")
-    os.environ["XDG_CACHE_HOME"] = str(work / "cache")
-    os.environ["XDG_STATE_HOME"] = str(work / "state")
-    os.environ["XDG_DATA_HOME"] = str(work / "data")
-    # An installed package has its bytecode (pip compiles it); a checkout run with
-    # PYTHONDONTWRITEBYTECODE (as in CI) would compile every module at each start.
-    compileall.compile_dir(ROOT / "voiceguide", quiet=1)
-    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
-    # What an earlier session leaves: speech, its measured levels, a compiled timeline;
-    # then an edit (a comment), so the first play below compiles again.
-    subprocess.run([sys.executable, "-m", "voiceguide", "export", str(script), "-o",
-                    str(work / "warm.wav")], check=True, capture_output=True)
-    with script.open("a", encoding="utf-8") as edited:
-        edited.write("# edited\n")
-    server = SoundServer(work / "pulse")
-    server.start()
-    try:
-        recorder = TimedRecorder(server.env)
-        floor, boundary = floor_s(recorder, server.env)
-        cold, boundary = start_then_quit(recorder, script, server.env, boundary)
-        quiet, boundary = start_then_quit(recorder, script, server.env, boundary, "--quiet")
-        launched = time.monotonic()
-        Terminal(script, server.env).wait()
-        recording = recorder.stop()
-    finally:
-        server.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="vg-bench-") as folder:  # gone on failure too
+        work = Path(folder)
+        blocks = TINY if args.tiny else ROUND * max(1, round(args.minutes * 60 / 210))
+        script = work / "session.yaml"
+        script.write_text("workout: Play benchmark\nblocks:\n" + blocks, encoding="utf-8")
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+        os.environ["XDG_STATE_HOME"] = str(work / "state")
+        os.environ["XDG_DATA_HOME"] = str(work / "data")
+        # An installed package has its bytecode (pip compiles it); a checkout run with
+        # PYTHONDONTWRITEBYTECODE (as in CI) would compile every module at each start.
+        compileall.compile_dir(ROOT / "voiceguide", quiet=1)
+        timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+        # What an earlier session leaves: speech, its measured levels, a compiled timeline;
+        # then an edit (a comment), so the first play below compiles again.
+        subprocess.run([sys.executable, "-m", "voiceguide", "export", str(script), "-o",
+                        str(work / "warm.wav")], check=True, capture_output=True)
+        with script.open("a", encoding="utf-8") as edited:
+            edited.write("# edited\n")
+        server = SoundServer(work / "pulse")
+        server.start()
+        try:
+            recorder = TimedRecorder(server.env)
+            floor, boundary = floor_s(recorder, server.env)
+            cold, boundary = start_then_quit(recorder, script, server.env, boundary)
+            quiet, boundary = start_then_quit(recorder, script, server.env, boundary, "--quiet")
+            launched = time.monotonic()
+            Terminal(script, server.env).wait()
+            recording = recorder.stop()
+        finally:
+            server.stop()
     heard = recorder.wall_time(first_sound(recording, start=boundary)) - launched
     onsets = cue_onsets(recording[boundary:], timeline)
     errors = np.abs([o.error_ms for o in onsets])

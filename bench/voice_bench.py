@@ -83,9 +83,14 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true",
                         help="a one-exercise script and a few lines (for CI)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="vg-voice-bench-"))
+    with tempfile.TemporaryDirectory(prefix="vg-voice-bench-") as folder:  # gone on failure too
+        measure(Path(folder), tiny=args.tiny)
+
+
+def measure(work: Path, *, tiny: bool) -> None:
+    """Export with each engine, then recognize its lines, all inside ``work``; prints."""
     script = "hip-thrust"
-    if args.tiny:
+    if tiny:
         (work / "tiny.yaml").write_text(TINY, encoding="utf-8")
         script = str(work / "tiny.yaml")
     os.environ["XDG_DATA_HOME"] = str(work / "data")
@@ -101,7 +106,7 @@ def main() -> None:
         print(f"{engine}: cold export {cold:.2f} s{note}; warm {warm:.2f} s")
     piper, espeak = times["Piper"], times["eSpeak NG"]
     print(f"Piper / eSpeak NG: cold {piper[0] / espeak[0]:.2f}, warm {piper[1] / espeak[1]:.2f}")
-    print(f"word error rate over {recognition(script, work, args.tiny)}")
+    print(f"word error rate over {recognition(script, work, tiny)}")
 
 
 def recognition(script: str, work: Path, tiny: bool) -> str:

@@ -133,3 +133,34 @@ def test_benchmark_runs_at_a_tiny_size(name: str) -> None:
                             capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert unmatched(result.stdout.splitlines(), EXPECTED[name]) == [], result.stdout
+
+
+FAILING_RUNS = """\
+import sys
+
+if sys.argv[:1] == ["-m"]:  # python -m voiceguide, as the benchmarks run it
+    raise SystemExit("voiceguide failed (as the test makes it)")
+"""
+"""A ``sitecustomize`` that makes every ``voiceguide`` command a benchmark runs fail."""
+RUNS_COMMANDS = ("export_bench.py", "music_bench.py", "play_bench.py", "voice_bench.py")
+"""The benchmarks that run ``voiceguide`` commands in a folder of their own."""
+
+
+@pytest.mark.engine
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize("name", RUNS_COMMANDS)
+def test_a_benchmark_that_fails_leaves_no_temp_folder(name: str, tmp_path: Path) -> None:
+    """The others make their folders in-process with ``tempfile.TemporaryDirectory``.
+    (A library leaves a small ``.ses`` file in the temp folder: not a benchmark's.)"""
+    root = BENCH.parent
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(FAILING_RUNS, encoding="utf-8")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'site'}{os.pathsep}{root}",
+           "TMPDIR": str(temp)}
+    result = subprocess.run([sys.executable, str(BENCH / name), "--tiny"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode != 0, result.stdout
+    assert "CalledProcessError" in result.stderr or "as the test makes it" in result.stderr
+    assert [p.name for p in temp.iterdir() if p.name.startswith("vg-")] == []
