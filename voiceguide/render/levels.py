@@ -81,10 +81,11 @@ def energy(samples: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(weighted ** 2)])
 
 
+@functools.cache
 def preload() -> None:
     """Start importing what measuring needs (pyloudnorm and scipy.signal, about 0.9 s)
     on a thread of its own, for a caller about to do other work (synthesize the clips
-    it will measure)."""
+    it will measure); once per process."""
     threading.Thread(target=_k_weighting, name="preload levels", daemon=True).start()
 
 
