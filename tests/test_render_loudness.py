@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +111,30 @@ def test_a_clip_brought_further_starts_from_the_gains_tried() -> None:
         assert levels.loudness(limited, gated=True) == pytest.approx(level.loudness, abs=1e-6)
         assert limiter.peak(limited) <= limiter.ALONE
     assert len(tried) - searched <= 2 < searched
+
+
+def test_a_cold_synthesis_starts_importing_the_meter() -> None:
+    """Synthesis shown through ``app.measuring_after`` starts the 0.9 s import of what
+    measures levels on a thread, and still shows its own progress."""
+    program = (
+        "import contextlib, sys, threading\n"
+        "from voiceguide.app import measuring_after\n"
+        "shown = []\n"
+        "@contextlib.contextmanager\n"
+        "def bar(count):\n"
+        "    shown.append(count)\n"
+        "    yield lambda: shown.append('line')\n"
+        "before = 'pyloudnorm' in sys.modules\n"
+        "with measuring_after(bar)(2) as advance:\n"
+        "    advance()\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread.name == 'preload levels':\n"
+        "        thread.join()\n"
+        "print(before, 'scipy.signal' in sys.modules, shown)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split(maxsplit=2) == ["False", "True", "[2, 'line']\n"]
 
 
 @pytest.mark.parametrize("target", [-16.0, -23.0])

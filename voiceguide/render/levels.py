@@ -287,7 +287,9 @@ class LevelCache:
         values = np.concatenate([[level.gain, level.loudness], level.profile])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path) as temp, open(temp, "wb") as f:
+            # untidied, as the speech cache: a cold plan writes hundreds, and listing a
+            # folder that keeps every clip at every loudness for each grew with it
+            with atomic_path(path, tidy=False) as temp, open(temp, "wb") as f:
                 np.save(f, values, allow_pickle=False)
         except (OSError, OutputError):
             pass
