@@ -27,11 +27,27 @@ from voiceguide.pcm import SAMPLE_RATE, Pcm
 FORMATS = ("wav", "mp3", "ogg", "flac")
 QUEUED_CHUNKS = 2
 """Chunks rendered ahead of the encoder at most."""
-MONO_MP3_BITRATE = "96k"
-"""MP3 of speech and beeps (mono, 22.05 kHz): 64 kb/s is transparent to the ear, but its
-overshoot put a limited hip-thrust session's true peak at -0.5 dBTP (96 kb/s: -2.2)."""
+MONO_MP3 = ("-q:a", "0")
+"""MP3 of speech and beeps (mono, 22.05 kHz): LAME's best VBR. At a constant bitrate
+LAME low-passes the speech (the file measured 0.4-0.6 LU under the WAV) and its
+overshoot grows as the mix gets denser: hip-thrust with eSpeak NG at -14 LUFS peaked at
++0.5 dBTP at 96 kb/s, -0.8 at 160 kb/s (64 kb/s at -16: -0.5). VBR keeps the full band
+(on the WAV's loudness to 0.1 LU) and peaked at -1.1 to -1.6 dBTP on hip-thrust at -14
+and -16 with both voices, in a third of the 96 kb/s file's size (about 35 kb/s:
+the silences cost next to nothing)."""
+STEREO_MP3 = ("-b:a", "160k")
+"""MP3 with music (stereo, 44.1/48 kHz): 160 kb/s, the usual rate for music that is
+listened to, not archived."""
+
+
+def mp3_args(channels: int) -> tuple[str, ...]:
+    """LAME's settings for mono speech or a stereo mix with music."""
+    return ("-c:a", "libmp3lame", *(MONO_MP3 if channels == 1 else STEREO_MP3),
+            "-write_id3v2", "0")
+
+
 CODEC_ARGS = {
-    "mp3": ("-c:a", "libmp3lame", "-b:a", MONO_MP3_BITRATE, "-write_id3v2", "0"),
+    "mp3": mp3_args(1),
     "ogg": ("-c:a", "libvorbis", "-q:a", "10"),
     "flac": ("-c:a", "flac"),
 }
@@ -39,17 +55,11 @@ CODEC_ARGS = {
 encoder adds peaks to the limited mix (hip-thrust with Piper: Vorbis q4 +0.4 dBTP, q6
 -0.7, q8 -0.9 to -1.2, q10 -1.6, 4.3 MB for 20 minutes); FLAC is lossless. Tags are
 added afterwards (tags.py)."""
-STEREO_MP3_BITRATE = "160k"
-"""MP3 with music (stereo, 44.1/48 kHz): 96 kb/s would smear the music; 160 kb/s is
-the usual rate for music that is listened to, not archived."""
 
 
 def codec_args(fmt: str, channels: int) -> tuple[str, ...]:
     """The encoder settings for ``fmt`` with ``channels`` channels."""
-    args = CODEC_ARGS[fmt]
-    if fmt == "mp3" and channels > 1:
-        args = tuple(STEREO_MP3_BITRATE if a == MONO_MP3_BITRATE else a for a in args)
-    return args
+    return mp3_args(channels) if fmt == "mp3" else CODEC_ARGS[fmt]
 
 
 class Sink(Protocol):

@@ -35,14 +35,19 @@ BEEP_LEVELS_LU: dict[str, float] = {
 """Each beep's loudness over its length relative to speech, in LU at the default
 beep volume: the frequent tempo tick a little under the rest, all within 4 LU of the
 voice, so they carry on a phone speaker without covering it."""
+ROTATE_OVER_LUFS = -16.0
+"""A session planned louder than this (LUFS) has its speech phase-rotated before it is
+limited (``rotator.py``): the limiter alone reaches -16, so the default target and
+every quieter one sound as the speech was synthesized, and louder ones get the lower
+peaks they need."""
 CORRECT_OVER_LU = 0.1
 """A second prediction missing the target by more than this corrects the offset."""
 DEFAULT_BEEP_VOLUME = BeepSettings().volume
 """The beep volume at which beeps sit at ``BEEP_LEVELS_LU``."""
 
-SpeechAt = Callable[[str, float, Level | None], Level]
+SpeechAt = Callable[[str, float, Level | None, bool], Level]
 """A text's clip brought to a loudness (LUFS) with its peaks limited (searching from its
-level at another loudness, if given)."""
+level at another loudness, if given), phase-rotated first or not."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class GainPlan:
     beeps: Mapping[str, float]
     offset_lu: float
     """Step 1's session offset: the loudness in LUFS a speech clip is brought to."""
+    rotated: bool = False
+    """Whether speech is phase-rotated before its peaks are limited (``peaks.source``)."""
 
 
 def relative_gain(level: Level, lu: float, volume: float) -> float:
@@ -92,9 +99,10 @@ def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str
                 for text, level in clips.items()}
     predicted = predict([*placements(timeline, relative, beeps), *layers], timeline.total_ms)
     offset = target_lufs - (0.0 if predicted == SILENT else predicted)
+    rotated = target_lufs > ROTATE_OVER_LUFS
     speech: dict[str, Level] = {}
     if voice_db != SILENT:
-        speech = {text: speech_at(text, offset + voice_db, None) for text in clips}
+        speech = {text: speech_at(text, offset + voice_db, None, rotated) for text in clips}
         placed = {text: (level, 1.0) for text, level in speech.items()}
         scaled = {name: (level, gain * 10 ** (offset / 20))
                   for name, (level, gain) in beeps.items()}
@@ -102,8 +110,9 @@ def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str
         again = predict([*placements(timeline, placed, scaled), *moved], timeline.total_ms)
         if again != SILENT and abs(target_lufs - again) > CORRECT_OVER_LU:
             offset += target_lufs - again
-            speech = {text: speech_at(text, offset + voice_db, speech[text]) for text in clips}
+            speech = {text: speech_at(text, offset + voice_db, speech[text], rotated)
+                      for text in clips}
     offset_gain = 10 ** (offset / 20)
     return GainPlan(speech=speech,
                     beeps={name: gain * offset_gain for name, (_, gain) in beeps.items()},
-                    offset_lu=offset)
+                    offset_lu=offset, rotated=rotated)

@@ -32,7 +32,7 @@ import numpy as np
 from voiceguide.atomic import atomic_path
 from voiceguide.errors import OutputError
 from voiceguide.pcm import SAMPLE_RATE
-from voiceguide.render import limiter, peaks
+from voiceguide.render import limiter, peaks, rotator
 
 BIN_MS = 10
 """Width of one profile bin in ms: session loudness is predicted on this grid."""
@@ -233,23 +233,26 @@ class LevelCache:
         """Sounds this cache had to measure (misses)."""
         self._memo: dict[str, Level] = {}
         self._tried: dict[str, dict[float, Level]] = {}
-        """Per speech clip (by digest), its level at each gain tried (``bring_to``)."""
+        """Per speech clip (by digest, rotated or not), its level at each gain tried
+        (``bring_to``)."""
 
     def speech(self, sound: Sound) -> Level:
         """A speech clip's gated loudness as synthesized."""
         return self._level(sound, "speech", lambda: measure(sound.samples, gated=True))
 
     def speech_at(self, sound: Sound, raw: Level, lufs: float,
-                  near: Level | None = None) -> Level:
+                  near: Level | None = None, *, rotated: bool = False) -> Level:
         """A speech clip brought to ``lufs`` (to 0.1 LU) with its peaks limited
         (:func:`bring_to`, starting from ``near``, its level at another loudness, and
-        from the gains tried for it in this cache's earlier searches); ``raw`` is
-        :meth:`speech` of it."""
+        from the gains tried for it in this cache's earlier searches), ``rotated``
+        first or not (``peaks.source``); ``raw`` is :meth:`speech` of it."""
         lufs = round(lufs, 1)
         kind = f"speech at {lufs:.1f} ceiling {limiter.CEILING_DBTP}"
-        return self._level(sound, kind,
-                           lambda: bring_to(sound.samples, raw.loudness, lufs, near,
-                                            self._tried.setdefault(sound.digest, {})))
+        if rotated:
+            kind += f" rotated {rotator.SECTIONS} {rotator.TAPS}"
+        tried = self._tried.setdefault(f"{sound.digest} {rotated}", {})
+        return self._level(sound, kind, lambda: bring_to(
+            peaks.source(sound.samples, rotated=rotated), raw.loudness, lufs, near, tried))
 
     def beep(self, sound: Sound) -> Level:
         """A beep's loudness over its whole length (not gated)."""

@@ -138,8 +138,8 @@ class Renderer:
         beeps = {name: levels.beep(Sound(resample(sounds[name], sounds.rate)))
                  for name in sorted(used)}
 
-        def speech_at(text: str, lufs: float, near: Level | None) -> Level:
-            return levels.speech_at(said[text], clips[text], lufs, near)
+        def speech_at(text: str, lufs: float, near: Level | None, rotated: bool) -> Level:
+            return levels.speech_at(said[text], clips[text], lufs, near, rotated=rotated)
 
         layers = [] if self.music is None else [bed_placement(self.timeline, self.music)]
         return plan_gains(self.timeline, clips, beeps, speech_at, target_lufs=loudness,
@@ -249,7 +249,8 @@ class Renderer:
         clip = self._clips.get(event.text)
         if clip is None:
             level = self.gains.speech.get(event.text)
-            samples = peaks.control(self._clip_samples(event.text), level.gain if level else 0.0)
+            source = peaks.source(self._clip_samples(event.text), rotated=self.gains.rotated)
+            samples = peaks.control(source, level.gain if level else 0.0)
             clip = self._clips[event.text] = self._hot(
                 resample(samples, SAMPLE_RATE, self.sample_rate))
         return clip

@@ -8,6 +8,10 @@ planned loudness *after* limiting: the clips stay equally loud, the session land
 its prediction, and the mix's limiter is left with the rare overlaps. ``levels.bring_to``
 finds that gain. Speech never
 overlaps speech, so a clip limited alone is limited as it will sound in the mix.
+
+For a session louder than -16 LUFS the clip goes through the phase rotator first
+(``rotator.py``), which lowers its peaks so the limiter can reach the target
+(``gains.ROTATE_OVER_LUFS``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ import math
 
 import numpy as np
 
-from voiceguide.render import limiter
+from voiceguide.pcm import Samples
+from voiceguide.render import limiter, rotator
+
+
+def source(samples: Samples, *, rotated: bool) -> Samples:
+    """A clip as it enters :func:`control`: rotated (``rotator.py``) or as synthesized."""
+    return rotator.rotate(samples) if rotated else samples
 
 
 class Controlled:
