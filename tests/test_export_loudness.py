@@ -1,8 +1,9 @@
 """Exported loudness, measured: real speech engines, real ffmpeg (``ebur128=peak=true``).
 
 The targets of issue 11: integrated loudness on target +-1 LU, true peak <= -1 dBTP, for
-WAV and MP3, with eSpeak NG and with Piper; beeps at their levels relative to
-speech, ticks at most 6 dB under it.
+WAV and MP3 (and OGG, whose encoder overshoots most), with eSpeak NG and with Piper, at
+-16 and at -14, -19 and -23; beeps at their levels relative to speech, ticks at most 6 dB
+under it.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ def export(folder: Path, name: str, *options: str) -> Path:
 
 @pytest.mark.parametrize(("voice", "fmt", "target"), [
     (ESPEAK, "wav", None), (ESPEAK, "mp3", None), (JOE, "wav", None), (JOE, "mp3", None),
-    (ESPEAK, "wav", -23.0), (JOE, "mp3", -19.0)])
+    (ESPEAK, "wav", -23.0), (JOE, "mp3", -19.0),
+    (ESPEAK, "wav", -14.0), (ESPEAK, "mp3", -14.0), (JOE, "wav", -14.0), (JOE, "mp3", -14.0),
+    (JOE, "ogg", -14.0)])
 def test_export_is_on_its_loudness_target(tmp_path: Path, voice: str, fmt: str,
                                           target: float | None) -> None:
     options = ("--voice", voice) if target is None else (
@@ -67,17 +70,19 @@ def test_export_is_on_its_loudness_target(tmp_path: Path, voice: str, fmt: str,
     assert true_peak <= TRUE_PEAK_MAX
 
 
-@pytest.mark.parametrize("fmt", ["mp3", "ogg"])
-def test_the_bundled_session_keeps_its_true_peak_in_lossy_files(tmp_path: Path,
-                                                                 fmt: str) -> None:
-    """A whole session, where encoders' overshoot showed (64 kb/s MP3: -0.5 dBTP)."""
+@pytest.mark.parametrize(("voice", "fmt", "target"), [
+    (JOE, "mp3", -16.0), (JOE, "ogg", -16.0), (ESPEAK, "mp3", -14.0)])
+def test_the_bundled_session_keeps_its_true_peak_in_lossy_files(
+        tmp_path: Path, voice: str, fmt: str, target: float) -> None:
+    """A whole session, where encoders' overshoot showed (64 kb/s MP3: -0.5 dBTP; 96 kb/s
+    of eSpeak NG at -14: +0.5), on target to half the tolerance."""
     out = tmp_path / f"hip-thrust.{fmt}"
     result = subprocess.run([sys.executable, "-m", "voiceguide", "export", "hip-thrust",
-                             "-o", str(out), "--voice", JOE], capture_output=True,
-                            text=True, check=False)
+                             "-o", str(out), "--voice", voice, "--loudness", f"{target:g}"],
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     loudness, true_peak = ebur128(out)
-    assert abs(loudness - -16.0) <= TOLERANCE_LU
+    assert abs(loudness - target) <= TOLERANCE_LU / 2
     assert true_peak <= TRUE_PEAK_MAX
 
 

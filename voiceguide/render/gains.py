@@ -36,10 +36,10 @@ BEEP_LEVELS_LU: dict[str, float] = {
 beep volume: the frequent tempo tick a little under the rest, all within 4 LU of the
 voice, so they carry on a phone speaker without covering it."""
 ROTATE_OVER_LUFS = -16.0
-"""A session planned louder than this (LUFS) has its speech phase-rotated before it is
-limited (``rotator.py``): the limiter alone reaches -16, so the default target and
-every quieter one sound as the speech was synthesized, and louder ones get the lower
-peaks they need."""
+"""A session whose target is louder than this (LUFS, as measured: stereo with music) has
+its speech phase-rotated before it is limited (``rotator.py``): the limiter alone
+reaches -16, so the default target and every quieter one sound as the speech was
+synthesized, and louder ones get the lower peaks they need."""
 CORRECT_OVER_LU = 0.1
 """A second prediction missing the target by more than this corrects the offset."""
 DEFAULT_BEEP_VOLUME = BeepSettings().volume
@@ -86,11 +86,11 @@ def placements(timeline: Timeline, speech: Mapping[str, tuple[Level, float]],
 
 def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str, Level],
                speech_at: SpeechAt, *, target_lufs: float,
-               layers: Sequence[Placement] = ()) -> GainPlan:
+               layers: Sequence[Placement] = (), rotated: bool = False) -> GainPlan:
     """The gains that bring ``timeline`` to ``target_lufs``; ``clips`` holds the level of
     every spoken text as synthesized, ``cues`` that of every beep it uses, and
     ``layers`` other sounds placed relative to speech at 0 LU (the music bed), which
-    the session offset moves with it."""
+    the session offset moves with it; ``rotated``: speech is phase-rotated first."""
     voice_db = db(timeline.voice.volume)
     beep_volume = timeline.beeps.volume / DEFAULT_BEEP_VOLUME
     beeps = {name: (level, relative_gain(level, BEEP_LEVELS_LU[name], beep_volume))
@@ -99,7 +99,6 @@ def plan_gains(timeline: Timeline, clips: Mapping[str, Level], cues: Mapping[str
                 for text, level in clips.items()}
     predicted = predict([*placements(timeline, relative, beeps), *layers], timeline.total_ms)
     offset = target_lufs - (0.0 if predicted == SILENT else predicted)
-    rotated = target_lufs > ROTATE_OVER_LUFS
     speech: dict[str, Level] = {}
     if voice_db != SILENT:
         speech = {text: speech_at(text, offset + voice_db, None, rotated) for text in clips}

@@ -37,7 +37,7 @@ from voiceguide.render import limiter, peaks
 from voiceguide.render.bed import MusicBed, Warn
 from voiceguide.render.beeps import BeepSounds, load_beeps
 from voiceguide.render.ducking import bed_level
-from voiceguide.render.gains import GainPlan, plan_gains
+from voiceguide.render.gains import ROTATE_OVER_LUFS, GainPlan, plan_gains
 from voiceguide.render.heads import HeadCache
 from voiceguide.render.levels import BIN_MS, Level, LevelCache, Sound
 from voiceguide.render.loudness import TARGET_LUFS, Placement
@@ -112,7 +112,7 @@ class Renderer:
         beeps = beeps or load_beeps(timeline.beeps)
         target = TARGET_LUFS if loudness is None else loudness
         self.gains = self._plan(beeps, target - (CENTRED_DB if music else 0.0),
-                                levels or LevelCache())
+                                levels or LevelCache(), rotated=target > ROTATE_OVER_LUFS)
         self._beeps = {name: self._hot(resample(beeps[name], beeps.rate, rate) * np.float32(gain))
                        for name, gain in self.gains.beeps.items()}
         self.bed = None if music is None else MusicBed(
@@ -129,9 +129,11 @@ class Renderer:
                 self._last_use[event.text] = start + length
         self._clips: dict[str, tuple[Samples, bool]] = {}
 
-    def _plan(self, sounds: BeepSounds, loudness: float, levels: LevelCache) -> GainPlan:
-        """Measure every clip and beep (or find it measured) and decide the gains.
-        The clips are held while planning, each fetched and hashed once."""
+    def _plan(self, sounds: BeepSounds, loudness: float, levels: LevelCache, *,
+              rotated: bool) -> GainPlan:
+        """Measure every clip and beep (or find it measured) and decide the gains
+        (``rotated``: for a target over ``ROTATE_OVER_LUFS``). The clips are held while
+        planning, each fetched and hashed once."""
         said = {text: Sound(self._clip_samples(text)) for text in self.timeline.speech_texts()}
         clips = {text: levels.speech(sound) for text, sound in said.items()}
         used = {e.sound for e in self.timeline.events if e.sound is not None}
@@ -143,7 +145,7 @@ class Renderer:
 
         layers = [] if self.music is None else [bed_placement(self.timeline, self.music)]
         return plan_gains(self.timeline, clips, beeps, speech_at, target_lufs=loudness,
-                          layers=layers)
+                          layers=layers, rotated=rotated)
 
     @staticmethod
     def _hot(samples: Samples) -> tuple[Samples, bool]:
