@@ -193,7 +193,7 @@ def _guess(known: dict[float, float], lufs: float, bend: float | None) -> float:
     over = [point for point in points if point[1] >= lufs]
     if under and over:
         (g0, l0), (g1, l1) = under[-1], over[0]
-        return g0 + (lufs - l0) * (g1 - g0) / (l1 - l0) if l1 > l0 else g0
+        return g0 + (lufs - l0) * (g1 - g0) / (l1 - l0)
     side = under[-2:] if under else over[:2]
     (g0, l0), (g1, l1) = side[0], side[-1]
     slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
