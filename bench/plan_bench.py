@@ -1,6 +1,7 @@
 """Level planning benchmark: a session's gain plan with its levels cold against warm.
 
     .venv/bin/python bench/plan_bench.py [--script hip-thrust] [--repeat 5] [--tiny]
+                                         [--loudness -16]
 
 In a temporary cache (XDG_CACHE_HOME) the script's lines are synthesized first (not
 timed: the speech benchmark measures that), then this one run prints:
@@ -15,6 +16,9 @@ timed: the speech benchmark measures that), then this one run prints:
     machine: under 1 s;
 (c) warm planning: the same with the levels kept on disk, and cold / warm;
 (d) the cold plan's CPU time over its wall time: how much of the cores it used.
+
+``--loudness -14`` plans for a louder target, where every line is phase-rotated first
+and most searches run to the limiter's end.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def main() -> None:
     parser.add_argument("--script", default="hip-thrust")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--loudness", type=float, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="plan-bench-") as folder:
         work = Path(folder)
@@ -50,10 +55,10 @@ def main() -> None:
         if args.tiny:
             script = str(work / "tiny.yaml")
             Path(script).write_text(TINY, encoding="utf-8")
-        run(script, work, 1 if args.tiny else args.repeat)
+        run(script, work, 1 if args.tiny else args.repeat, args.loudness)
 
 
-def run(script: str, work: Path, repeat: int) -> None:
+def run(script: str, work: Path, repeat: int, loudness: float | None = None) -> None:
     from voiceguide.app import load_timeline
     from voiceguide.render.levels import LevelCache
     from voiceguide.render.mixer import Renderer
@@ -67,7 +72,7 @@ def run(script: str, work: Path, repeat: int) -> None:
 
     def plan(folder: Path) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.process_time()
-        Renderer(timeline, speech, levels=LevelCache(folder))
+        Renderer(timeline, speech, levels=LevelCache(folder), loudness=loudness)
         return time.perf_counter() - wall, time.process_time() - cpu
 
     cold = [plan(work / f"levels-{i}") for i in range(repeat)]
@@ -76,7 +81,8 @@ def run(script: str, work: Path, repeat: int) -> None:
     warm_s = statistics.median(wall for wall, _ in warm)
     cores = statistics.median(cpu / wall for wall, cpu in cold)
     lines = len(timeline.speech_texts())
-    print(f"{Path(script).stem}: {lines} distinct lines; median of {repeat} "
+    target = "default" if loudness is None else f"{loudness:g} LUFS"
+    print(f"{Path(script).stem} at {target}: {lines} distinct lines; median of {repeat} "
           f"run{'s' if repeat > 1 else ''}")
     print(f"(a) import pyloudnorm + scipy.signal (fresh process): {imported:.2f} s "
           "(overlaps a cold synthesis)")

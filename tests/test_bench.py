@@ -86,7 +86,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         r"Piper / eSpeak NG \S+",
     ),
     "plan_bench.py": (
-        r"\S+: \d+ distinct lines; median of \d+ runs?",
+        r"\S+ at \S+( LUFS)?: \d+ distinct lines; median of \d+ runs?",
         rf"\(a\) import pyloudnorm \+ scipy\.signal \(fresh process\): {N} s \(overlaps a "
         r"cold synthesis\)",
         rf"\(b\) cold level planning: {N} s \(target < 1 s for hip-thrust; spread {N}-{N} s\)",
