@@ -66,10 +66,9 @@ class Level:
 
 
 def _padded(samples: np.ndarray) -> np.ndarray:
-    """float64 samples, at least one ``BIN_MS`` long (pyloudnorm's minimum is a block)."""
-    data = samples.astype(np.float64)
-    short = math.ceil(BIN_MS * SAMPLE_RATE / 1000) - len(data)
-    return np.concatenate([data, np.zeros(short)]) if short > 0 else data
+    """The samples, at least one ``BIN_MS`` long (pyloudnorm's minimum is a block)."""
+    short = math.ceil(BIN_MS * SAMPLE_RATE / 1000) - len(samples)
+    return np.concatenate([samples, np.zeros(short, samples.dtype)]) if short > 0 else samples
 
 
 def energy(samples: np.ndarray) -> np.ndarray:
@@ -77,8 +76,10 @@ def energy(samples: np.ndarray) -> np.ndarray:
     of any span is a difference of two values."""
     import scipy.signal  # imported by pyloudnorm for its filters anyway
 
-    weighted = scipy.signal.sosfilt(_k_weighting(), _padded(samples))
-    return np.concatenate([[0.0], np.cumsum(weighted ** 2)])
+    weighted = scipy.signal.sosfilt(_k_weighting(), _padded(samples))  # float64, a copy
+    summed = np.zeros(len(weighted) + 1)
+    np.cumsum(np.square(weighted, out=weighted), out=summed[1:])
+    return summed
 
 
 @functools.cache
