@@ -19,9 +19,24 @@ from voiceguide.cli import main
 from voiceguide.play.screen import ENTER, LEAVE
 from voiceguide.speech.engine import EngineSpeech
 from voiceguide.store import history, resume
+from voiceguide.timeline.events import Section
 
 pytestmark = [pytest.mark.sound, pytest.mark.engine]
 ENTERED, LEFT = ENTER.encode(), LEAVE.encode()
+
+
+def script_and_first_set(tmp_path: Path) -> tuple[Path, Section]:
+    """The short script written out, and its first set's section."""
+    script = write(tmp_path, SHORT, "keys.yaml")
+    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
+    return script, next(s for s in timeline.sections if s.kind == "set")
+
+
+def assert_stopped_in(script: Path, work: Section) -> None:
+    """A session stopped in ``work`` left its resume point and its history row."""
+    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
+    (last,) = history.sessions(script=str(script.resolve()), limit=1)
+    assert (last.completed, last.stopped_in) == (False, work.label)
 
 def test_a_key_typed_while_play_starts_is_not_lost(sound_server: SoundServer,
                                                   tmp_path: Path) -> None:
@@ -94,9 +109,7 @@ def test_pause_skip_back_quit_then_resume(sound_server: SoundServer, tmp_path: P
     (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
 def test_ctrl_c_or_sigterm_stops_gives_the_terminal_back_saves_and_exits(
         sound_server: SoundServer, tmp_path: Path, signum: int, status: int, said: str) -> None:
-    script = write(tmp_path, SHORT, "keys.yaml")
-    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
-    work = next(s for s in timeline.sections if s.kind == "set")
+    script, work = script_and_first_set(tmp_path)
     term = Terminal(play_command(script), sound_server.env)
     term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
     assert term.raw.rfind(ENTERED) > term.raw.rfind(LEFT)
@@ -108,30 +121,22 @@ def test_ctrl_c_or_sigterm_stops_gives_the_terminal_back_saves_and_exits(
     line = " ".join("".join(term.lines).split())  # the panel gone, one line (wrapped) left
     assert line.startswith(f"Stopped in {work.label} at 0:")
     assert line.endswith(f"Resume with: voiceguide play {script} --resume")
-    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
-    (last,) = history.sessions(script=str(script.resolve()), limit=1)
-    assert (last.completed, last.stopped_in) == (False, work.label)
+    assert_stopped_in(script, work)
 
 
 def test_closing_the_terminal_stops_saves_and_exits_129(sound_server: SoundServer,
                                                        tmp_path: Path) -> None:
-    script = write(tmp_path, SHORT, "keys.yaml")
-    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
-    work = next(s for s in timeline.sections if s.kind == "set")
+    script, work = script_and_first_set(tmp_path)
     term = Terminal(play_command(script), sound_server.env)
     term.wait_for(lambda t: t.elapsed() >= work.start_ms // 1000 + 1)
     assert term.hang_up() == 129, term.errors  # SIGHUP's own exit would be -1
     assert term.errors.splitlines() == ["hung up"]
-    assert resume.load(script, None) == resume.ResumePoint(work.start_ms, work.label)
-    (last,) = history.sessions(script=str(script.resolve()), limit=1)
-    assert (last.completed, last.stopped_in) == (False, work.label)
+    assert_stopped_in(script, work)
 
 
 def test_server_killed_mid_session_keeps_resume_point(sound_server: SoundServer,
                                                       tmp_path: Path) -> None:
-    script = write(tmp_path, SHORT, "keys.yaml")
-    timeline = build_timeline(str(script), week=None, speech=EngineSpeech())
-    work = next(s for s in timeline.sections if s.kind == "set")
+    script, work = script_and_first_set(tmp_path)
     player = subprocess.Popen(play_command(script), env=sound_server.env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert player.stdout is not None
