@@ -11,8 +11,8 @@ this one run:
 (b) peak RSS of an MP3 export of a ``--long-minutes`` session (voiceguide's process)
     with its speech cached, so what is measured is the render -- target < 200 MB;
     beside it the same export cold (every line synthesized first), and a
-    ``--short-minutes`` session's cold export: what the speech engine holds (Piper's
-    model and onnxruntime) is the same for both, whatever the length; and the ffmpeg
+    ``--short-minutes`` session's cold export, for the speech engine's share (Piper's
+    model and onnxruntime, and each worker's memory arena); and the ffmpeg
     encoder's own peak (its VmHWM, read every 10 ms while it runs);
 (c) second export of the same script (speech cache and export cache warm) / first
     (both cold), for MP3 and for WAV (which the export cache does not keep) -- target
@@ -247,7 +247,7 @@ def main() -> None:
               f"{memory.voiceguide_kb / 1024:.0f} MB (target < 200 MB); cold (every line "
               f"synthesized first): {cold.voiceguide_kb / 1024:.0f} MB, and a "
               f"{options.short_minutes}-minute session cold: {short.voiceguide_kb / 1024:.0f} "
-              f"MB (the speech engine's share, whatever the length); the ffmpeg encoder's "
+              f"MB; the ffmpeg encoder's "
               f"own: {memory.ffmpeg_kb['encoder'] / 1024:.0f} MB")
         ratios = {(fmt, kind): times[fmt, kind] / times[fmt, "cold"]
                   for fmt in ("mp3", "wav") for kind in ("warm", "uncached")}

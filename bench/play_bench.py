@@ -96,6 +96,22 @@ class TimedRecorder:
             self.parts.append(data)
             self.stamps.append((time.monotonic(), total))
 
+    def samples(self) -> int:
+        """How many samples have been recorded so far."""
+        return self.stamps[-1][1] if self.stamps else 0
+
+    def check(self) -> None:
+        """SystemExit if parec has stopped (its server gone): the recording cannot grow,
+        and a wait for it would never end."""
+        if self.process.poll() is not None:
+            raise SystemExit(f"parec stopped recording (exit status {self.process.returncode})")
+
+    def wait_until(self, samples: int) -> None:
+        """Until ``samples`` have been recorded (parec delivers every 10 ms: this polls)."""
+        while self.samples() < samples:
+            self.check()
+            time.sleep(0.01)
+
     def recorded(self) -> np.ndarray:
         raw = b"".join(self.parts)
         return np.frombuffer(raw[: len(raw) // 2 * 2], np.int16).astype(np.float32) / FULL_SCALE
@@ -129,19 +145,17 @@ def first_sound(recording: np.ndarray, start: int = 0) -> int:
 
 def floor_s(recorder: TimedRecorder, env: dict[str, str]) -> tuple[float, int]:
     """Launch of ``pacat`` playing a click to hearing it (s), and the sample after it."""
-    while not recorder.stamps:  # parec delivers once it records: poll that condition
-        time.sleep(0.01)
+    recorder.wait_until(1)  # parec delivers once it records
     click = np.zeros(SAMPLE_RATE // 2, np.int16)
     click[: SAMPLE_RATE // 20] = 12000
-    before = recorder.stamps[-1][1]
+    before = recorder.samples()
     launched = time.monotonic()
     subprocess.run(["pacat", "--latency-msec=10", "--raw", "--format=s16le",
                     f"--rate={SAMPLE_RATE}", "--channels=1"], input=click.tobytes(),
                    env=env, check=True)
-    while recorder.stamps[-1][1] < before + SAMPLE_RATE:  # until a second past the click
-        time.sleep(0.01)
+    recorder.wait_until(before + SAMPLE_RATE)  # a second past the click
     heard = first_sound(recorder.recorded(), start=before)
-    return recorder.wall_time(heard) - launched, recorder.stamps[-1][1]
+    return recorder.wall_time(heard) - launched, recorder.samples()
 
 
 class Terminal:
@@ -180,13 +194,12 @@ def start_then_quit(recorder: TimedRecorder, script: Path, env: dict[str, str],
         if terminal.process.poll() is not None:
             terminal.wait()
             raise SystemExit("play ended before a sound was heard")
+        recorder.check()
         time.sleep(0.01)  # parec delivers every 10 ms: poll the recording
     terminal.type(b"q")
     terminal.wait()
-    quiet = recorder.stamps[-1][1] + SAMPLE_RATE // 2
-    while recorder.stamps[-1][1] < quiet:
-        time.sleep(0.01)
-    return recorder.wall_time(heard) - launched, recorder.stamps[-1][1]
+    recorder.wait_until(recorder.samples() + SAMPLE_RATE // 2)
+    return recorder.wall_time(heard) - launched, recorder.samples()
 
 
 def import_s(module: str, after: str) -> float:

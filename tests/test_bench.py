@@ -46,7 +46,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         rf"\(a\) MP3 export \(--no-cache\) / ffmpeg alone: {N} \(target <= 1\.2\)",
         r"\(b\) peak RSS, \d+-minute MP3 export, speech cached: \d+ MB \(target < 200 MB\); "
         r"cold \(every line synthesized first\): \d+ MB, and a \d+-minute session cold: "
-        r"\d+ MB \(the speech engine's share, whatever the length\); the ffmpeg encoder's "
+        r"\d+ MB; the ffmpeg encoder's "
         r"own: \d+ MB",
         rf"\(c\) warm / cold export: MP3 {N}, WAV {N} \(target <= 0\.1; WAV is not kept in "
         rf"the export cache\); with --no-cache: MP3 {N}, WAV {N}",
