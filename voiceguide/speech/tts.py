@@ -135,9 +135,12 @@ class Engine:
         is that of the run's one utterance.
         """
         empty = Clip(samples=np.zeros(0, np.int16), sample_rate=22050)
-        spoken = [i for i, text in enumerate(texts) if text]
-        for i in sorted(set(range(len(texts))) - set(spoken)):
-            each(i, empty)
+        spoken = []
+        for i, text in enumerate(texts):
+            if text:
+                spoken.append(i)
+            else:
+                each(i, empty)
         runs = [spoken] if self.driver.queues else [[i] for i in spoken]
         with self._lock:
             if self._settings != (voice_id, rate):
